@@ -1,0 +1,152 @@
+"""A person's record: profile, consents, and the reference data it points at."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from curriculum.models import LifeStage, SustainableDevelopmentGoal
+
+EARLIEST_BIRTH_YEAR = 1900
+
+
+class District(models.Model):
+    """A district (地区) of Komatsu City, the unit learners and opportunities share."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40)
+    name_kana = models.CharField(_("reading (kana)"), max_length=60)
+    name_en = models.CharField(_("name (romanised)"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        language = (get_language() or "ja").split("-")[0]
+        return self.name_ja if language == "ja" else self.name_en
+
+
+class SpokenLanguage(models.Model):
+    """A language a resident speaks (wider than the interface languages)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_native = models.CharField(_("name in the language itself"), max_length=60)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("spoken language")
+        verbose_name_plural = _("spoken languages")
+
+    def __str__(self):
+        language = (get_language() or "ja").split("-")[0]
+        local = self.name_ja if language == "ja" else self.name_en
+        return local if local == self.name_native else f"{local} ({self.name_native})"
+
+
+class LearnerProfile(models.Model):
+    """What a learner tells us about themselves; created with the account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="learner_profile",
+        verbose_name=_("account"),
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        help_text=_("The name shown on the site and on your certificates."),
+    )
+    birth_year = models.PositiveSmallIntegerField(
+        _("birth year"),
+        validators=[MinValueValidator(EARLIEST_BIRTH_YEAR)],
+        help_text=_("Used to suggest courses for your life stage."),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learner_profiles",
+        verbose_name=_("district"),
+    )
+    languages = models.ManyToManyField(
+        SpokenLanguage,
+        blank=True,
+        related_name="learner_profiles",
+        verbose_name=_("languages you speak"),
+    )
+    interests = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        blank=True,
+        related_name="interested_learners",
+        verbose_name=_("SDGs you are interested in"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("learner profile")
+        verbose_name_plural = _("learner profiles")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def age_this_year(self):
+        return timezone.localdate().year - self.birth_year
+
+    @property
+    def life_stage(self):
+        return LifeStage.for_age(self.age_this_year)
+
+
+class ConsentPurpose(models.TextChoices):
+    TERMS_AND_PRIVACY = "terms_and_privacy", _("Terms of use and privacy policy")
+    OPPORTUNITY_MATCHING = "opportunity_matching", _("Offers of local activities")
+    NEWS_EMAIL = "news_email", _("News by email")
+
+
+class ConsentRecord(models.Model):
+    """One decision a person made about one purpose, kept for good.
+
+    Consents are never edited: each change is a new row, so the platform can
+    show what a person had agreed to at any moment. The current state of a
+    purpose is its latest row.
+    """
+
+    class Source(models.TextChoices):
+        SIGNUP = "signup", _("Sign-up form")
+        PROFILE = "profile", _("Profile page")
+        GUARDIAN = "guardian", _("Guardian")
+        DEMO = "demo", _("Demo data")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+        verbose_name=_("account"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    policy_version = models.CharField(_("policy version"), max_length=20)
+    source = models.CharField(_("recorded through"), max_length=20, choices=Source.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["user", "purpose", "-recorded_at"])]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self):
+        state = _("granted") if self.granted else _("withdrawn")
+        return f"{self.user_id} {self.purpose} {state} {self.recorded_at:%Y-%m-%d %H:%M}"

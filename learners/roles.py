@@ -1,0 +1,116 @@
+"""The platform's roles and what each may do.
+
+Each role is a Django group. Its model permissions are named as
+``app_label.codename``; page permissions apply to the whole page tree (they are
+granted on the tree root) and collection permissions to every image and
+document collection. ``learners.services.ensure_roles`` makes the groups match
+this table; permissions for apps built later are added here as they arrive.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    label: str
+    description: str
+    model_permissions: tuple = ()
+    page_permissions: tuple = ()
+    collection_permissions: tuple = ()
+
+
+LEARNER = "Learner"
+GUARDIAN = "Guardian"
+TEACHER = "Teacher"
+FACULTY_AUTHOR = "Faculty author"
+CURRICULUM_SUPERVISOR = "Curriculum supervisor"
+COORDINATOR = "Coordinator"
+CITY_STAFF = "City staff"
+
+ADMIN_ACCESS = ("wagtailadmin.access_admin",)
+AUTHOR_MEDIA = (
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+)
+REFERENCE_VIEW = (
+    "curriculum.view_lifestage",
+    "curriculum.view_sustainabledevelopmentgoal",
+    "learners.view_district",
+    "learners.view_spokenlanguage",
+)
+
+ROLES = (
+    Role(
+        LEARNER,
+        _("Learner"),
+        _("Takes courses, earns badges and joins local activities."),
+    ),
+    Role(
+        GUARDIAN,
+        _("Guardian"),
+        _("Manages the accounts of their children and gives consent for them."),
+    ),
+    Role(
+        TEACHER,
+        _("Teacher"),
+        _("School staff who manage classes of child learners."),
+    ),
+    Role(
+        FACULTY_AUTHOR,
+        _("Faculty author"),
+        _("Kanazawa University faculty who write curricula, courses and lessons."),
+        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW,
+        page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
+        collection_permissions=AUTHOR_MEDIA,
+    ),
+    Role(
+        CURRICULUM_SUPERVISOR,
+        _("Curriculum supervisor"),
+        _("University supervisors who review and approve curricula before publication."),
+        model_permissions=ADMIN_ACCESS
+        + REFERENCE_VIEW
+        + (
+            "curriculum.add_lifestage",
+            "curriculum.change_lifestage",
+            "curriculum.change_sustainabledevelopmentgoal",
+        ),
+        page_permissions=(
+            "wagtailcore.add_page",
+            "wagtailcore.change_page",
+            "wagtailcore.publish_page",
+            "wagtailcore.lock_page",
+            "wagtailcore.unlock_page",
+        ),
+        collection_permissions=AUTHOR_MEDIA,
+    ),
+    Role(
+        COORDINATOR,
+        _("Coordinator"),
+        _("City, NPO and community staff who match graduates with local activities."),
+        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW,
+        collection_permissions=("wagtailimages.add_image", "wagtailimages.choose_image"),
+    ),
+    Role(
+        CITY_STAFF,
+        _("City staff"),
+        _("Komatsu City staff who watch the targets and keep the city's reference data."),
+        model_permissions=ADMIN_ACCESS
+        + REFERENCE_VIEW
+        + (
+            "learners.add_district",
+            "learners.change_district",
+            "learners.add_spokenlanguage",
+            "learners.change_spokenlanguage",
+        ),
+        collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
+    ),
+)
+
+ROLES_BY_NAME = {role.name: role for role in ROLES}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from learners import views
+
+app_name = "learners"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profile/", views.edit_profile, name="profile"),
+]

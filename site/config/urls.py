@@ -1,0 +1,37 @@
+"""Root URLs.
+
+Human pages live under the language prefix (Japanese without one, /en/, /pt-br/
+...). Machine endpoints never have one: the CMS, xAPI, badge JSON-LD, public
+keys, calendar feeds, documents and the health check.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from home.views import health_check
+from search import views as search_views
+
+urlpatterns = [
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("healthz", health_check, name="health_check"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("learners.urls")),
+    path("search/", search_views.search, name="search"),
+    # Wagtail serves every other path from the page tree: keep it last.
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

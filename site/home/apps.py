@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    """The project shell's pages: the home page, the health check and demo data.
+
+    home owns ``HomePage`` (the root of the Japanese page tree and its
+    translations), the page-tree and locale set-up, the health check, and the
+    ``load_demo_data`` command that builds the Komatsu demo through every app's
+    services. It holds no domain models.
+    """
+
+    name = "home"
+    verbose_name = _("Home")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from home.services import ensure_site_structure
+
+        post_migrate.connect(
+            lambda **kwargs: ensure_site_structure(),
+            sender=self,
+            weak=False,
+            dispatch_uid="home.ensure_site_structure",
+        )

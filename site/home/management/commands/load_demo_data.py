@@ -1,0 +1,65 @@
+"""Build the Komatsu demo: python manage.py load_demo_data [--seed N] [--learners N].
+
+Re-runnable: what exists already is left alone, so a second run adds nothing.
+Everything is made through the same services real users go through. Later
+parts of the platform add their own steps here.
+"""
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+
+from curriculum.services import ensure_curriculum_reference_data
+from home.management.progress import ProgressBar
+from home.services import ensure_site_structure
+from learners import demo as learners_demo
+from learners.services import ensure_learner_reference_data
+
+
+class Command(BaseCommand):
+    help = "Load the Komatsu demo (pages, roles, demo accounts, learners). Safe to re-run."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2019, help="Random seed (default 2019).")
+        parser.add_argument(
+            "--learners", type=int, default=60, help="How many demo learners (default 60)."
+        )
+
+    def handle(self, *args, seed, learners, **options):
+        rng = learners_demo.new_random(seed)
+        steps = 4
+        self.stdout.write(self.style.MIGRATE_HEADING(f"Loading the Manabi demo (seed {seed})"))
+
+        self.stdout.write(f"[1/{steps}] Pages, locales and site")
+        ensure_site_structure()
+
+        self.stdout.write(f"[2/{steps}] Reference data: life stages, SDGs, districts, roles")
+        ensure_curriculum_reference_data()
+        ensure_learner_reference_data()
+
+        # Hash the shared demo password once instead of once per account.
+        password_hash = make_password(learners_demo.DEMO_PASSWORD)
+
+        self.stdout.write(f"[3/{steps}] Demo accounts, one per role")
+        accounts = learners_demo.create_demo_accounts(rng, password_hash=password_hash)
+
+        self.stdout.write(f"[4/{steps}] Demo learners")
+        progress = ProgressBar(self.stdout, "learners", learners)
+        created = learners_demo.create_demo_learners(
+            rng, learners, on_progress=progress.advance, password_hash=password_hash
+        )
+        progress.finish()
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo ready. Accounts (password for all of them:"
+                                             f" {learners_demo.DEMO_PASSWORD}, demo only):"))
+        for account, was_created in accounts:
+            note = "" if was_created else " (already there)"
+            role = "Administrator" if account.staff_superuser else account.role
+            self.stdout.write(
+                f"  {role:<22} {account.username:<12} "
+                f"{learners_demo.demo_email(account.username)}{note}"
+            )
+        self.stdout.write(
+            f"  {created} new demo learners (demo-learner-001 ... demo-learner-{learners:03d})."
+        )
+        self.stdout.write("Open http://127.0.0.1:8000/ (English: /en/, admin: /cms/).")
