@@ -39,6 +39,7 @@ demo: setup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 check: setup
 	$(MANAGE) check --fail-level WARNING
@@ -57,7 +58,7 @@ test-fast: setup
 
 # For developers changing strings (needs GNU gettext's xgettext).
 makemessages: $(VENV)/.installed
-	$(MANAGE) makemessages --locale=ja --locale=en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	$(MANAGE) makemessages --locale=ja --locale=en --locale=pt_BR --locale=vi --locale=zh_Hans --locale=fil --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media db.sqlite3

@@ -37,21 +37,59 @@ DEMO_ACCOUNTS = (
     DemoAccount("guardian", "安宅 健一", roles.GUARDIAN, 1982, "ataka", ("ja",)),
     DemoAccount("teacher", "板津 美穂", roles.TEACHER, 1979, "itazu", ("ja", "en")),
     DemoAccount("faculty", "金沢 大輔", roles.FACULTY_AUTHOR, 1975, "kiba", ("ja", "en")),
-    DemoAccount("supervisor", "兼六 由紀子", roles.CURRICULUM_SUPERVISOR, 1968, "wakamatsu",
-                ("ja", "en")),
+    DemoAccount(
+        "supervisor", "兼六 由紀子", roles.CURRICULUM_SUPERVISOR, 1968, "wakamatsu", ("ja", "en")
+    ),
     DemoAccount("coordinator", "木場 直樹", roles.COORDINATOR, 1985, "kiba", ("ja", "pt")),
     DemoAccount("citystaff", "粟津 恵", roles.CITY_STAFF, 1990, "awazu", ("ja",)),
-    DemoAccount("admin", "Manabi 管理者", roles.CITY_STAFF, 1980, "rojo", ("ja", "en"),
-                staff_superuser=True),
+    DemoAccount(
+        "admin", "Manabi 管理者", roles.CITY_STAFF, 1980, "rojo", ("ja", "en"), staff_superuser=True
+    ),
 )
 
 JAPANESE_FAMILY_NAMES = [
-    "佐藤", "鈴木", "高橋", "田中", "山本", "中村", "小林", "吉田", "山田", "松本",
-    "井上", "木村", "林", "清水", "山口", "北村", "西田", "前田", "坂井", "辻",
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "山本",
+    "中村",
+    "小林",
+    "吉田",
+    "山田",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "清水",
+    "山口",
+    "北村",
+    "西田",
+    "前田",
+    "坂井",
+    "辻",
 ]
 JAPANESE_GIVEN_NAMES = [
-    "陽翔", "蓮", "湊", "結衣", "陽菜", "葵", "大輝", "美咲", "翔太", "さくら",
-    "健太", "由美", "和子", "正雄", "幸子", "博", "恵子", "誠", "花子", "翼",
+    "陽翔",
+    "蓮",
+    "湊",
+    "結衣",
+    "陽菜",
+    "葵",
+    "大輝",
+    "美咲",
+    "翔太",
+    "さくら",
+    "健太",
+    "由美",
+    "和子",
+    "正雄",
+    "幸子",
+    "博",
+    "恵子",
+    "誠",
+    "花子",
+    "翼",
 ]
 FOREIGN_RESIDENTS = [
     ("Ana Souza", ("pt", "ja")),
@@ -132,8 +170,14 @@ def create_demo_accounts(rng, password_hash=None):
 def _random_birth_year(rng, this_year):
     # Ages 13 to 92, weighted like a town where a third of people are over 65.
     age = rng.choice(
-        [rng.randint(13, 18), rng.randint(19, 29), rng.randint(30, 64), rng.randint(30, 64),
-         rng.randint(65, 92), rng.randint(65, 92)]
+        [
+            rng.randint(13, 18),
+            rng.randint(19, 29),
+            rng.randint(30, 64),
+            rng.randint(30, 64),
+            rng.randint(65, 92),
+            rng.randint(65, 92),
+        ]
     )
     return this_year - age
 

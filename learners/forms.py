@@ -1,6 +1,8 @@
 """Forms for a learner's account and profile."""
 
-from allauth.account.forms import SignupForm
+from allauth.account import app_settings as allauth_settings
+from allauth.account.forms import LoginForm, SignupForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.db import transaction
@@ -56,9 +58,7 @@ class LearnerProfileFieldsMixin(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "sdg-choices"}),
     )
     consent_opportunity_matching = forms.BooleanField(
-        label=_(
-            "Coordinators may suggest local activities to me, based on my profile and badges."
-        ),
+        label=_("Coordinators may suggest local activities to me, based on my profile and badges."),
         required=False,
     )
     consent_news_email = forms.BooleanField(
@@ -125,9 +125,7 @@ class TermsConsentMixin(forms.Form):
 
     def consent_decisions(self):
         decisions = super().consent_decisions()
-        decisions[ConsentPurpose.TERMS_AND_PRIVACY] = self.cleaned_data[
-            "consent_terms_and_privacy"
-        ]
+        decisions[ConsentPurpose.TERMS_AND_PRIVACY] = self.cleaned_data["consent_terms_and_privacy"]
         return decisions
 
 
@@ -165,6 +163,26 @@ class LearnerSignupForm(TermsConsentMixin, LearnerProfileFieldsMixin, SignupForm
 
     def signup(self, request, user):
         services.register_learner(user, consents=self.consent_decisions(), **self.profile_values())
+
+
+class LearnerLoginForm(LoginForm):
+    """allauth's login, letting accounts that have no email address at all in.
+
+    Every adult verifies their email before the first login. A child's account,
+    made by a guardian or teacher, has no email address by design, so there is
+    nothing to verify: it signs in with its username.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        login = getattr(self, "_login", None)
+        if login is not None and not has_any_email_address(login.user):
+            login.email_verification = allauth_settings.EmailVerificationMethod.NONE
+        return cleaned_data
+
+
+def has_any_email_address(user):
+    return bool(user.email) or EmailAddress.objects.filter(user=user).exists()
 
 
 class CompleteLearnerProfileForm(TermsConsentMixin, LearnerProfileFieldsMixin):

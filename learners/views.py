@@ -34,5 +34,3 @@ def edit_profile(request):
         "learners/profile_form.html",
         {"form": form, "profile": profile, "creating": profile is None},
     )
-
-

@@ -71,9 +71,7 @@ def ensure_site_structure():
         for placeholder in tree_root.get_children().exact_type(Page):
             placeholder.delete()
         content = HOME_CONTENT["ja"]
-        home = tree_root.add_child(
-            instance=HomePage(slug="home", locale=default_locale, **content)
-        )
+        home = tree_root.add_child(instance=HomePage(slug="home", locale=default_locale, **content))
         home.save_revision().publish()
 
     if not home.has_translation(locales["en"]):

@@ -179,7 +179,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_FORMS = {"signup": "learners.forms.LearnerSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "learners.forms.LearnerSignupForm",
+    "login": "learners.forms.LearnerLoginForm",
+}
 # Residents (seniors and newcomers among them) are told plainly that an email
 # address already has an account, instead of a silent "check your mail" page.
 # Login failures stay rate-limited.

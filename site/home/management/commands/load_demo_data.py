@@ -50,8 +50,12 @@ class Command(BaseCommand):
         progress.finish()
 
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo ready. Accounts (password for all of them:"
-                                             f" {learners_demo.DEMO_PASSWORD}, demo only):"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo ready. Accounts (password for all of them:"
+                f" {learners_demo.DEMO_PASSWORD}, demo only):"
+            )
+        )
         for account, was_created in accounts:
             note = "" if was_created else " (already there)"
             role = "Administrator" if account.staff_superuser else account.role

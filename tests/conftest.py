@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+E2E_DIR = Path(__file__).parent / "e2e"
+CHROMIUM = os.environ.get("MANABI_CHROMIUM", "/usr/bin/chromium")
+
+
+def chromium_available():
+    return Path(CHROMIUM).exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests/e2e as browser tests; skip them loudly without Chromium
+    (they are required on CI, where a missing browser fails the run)."""
+    missing_browser = not chromium_available()
+    for item in items:
+        if E2E_DIR in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+            if missing_browser and os.environ.get("CI") != "true":
+                item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    selected_e2e = config.getoption("-m") in ("", None) or "not e2e" not in config.getoption("-m")
+    if selected_e2e and not chromium_available() and os.environ.get("CI") != "true":
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(
+            f"Chromium was not found at {CHROMIUM}. Install it with "
+            "`apt-get install chromium fonts-noto-cjk` (see README) to run tests/e2e.",
+            red=True,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Uploads of a test go to its own temporary folder, never to media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def reference_data(db):
+    """The page tree, locales, reference data and roles, as after `migrate`.
+
+    Idempotent, so it also restores what a transactional test's flush removed.
+    """
+    from curriculum.services import ensure_curriculum_reference_data
+    from home.services import ensure_site_structure
+    from learners.services import ensure_learner_reference_data
+
+    home = ensure_site_structure()
+    ensure_curriculum_reference_data()
+    ensure_learner_reference_data()
+    return home

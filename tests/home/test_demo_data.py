@@ -1,0 +1,48 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from learners.demo import DEMO_PASSWORD
+from learners.models import ConsentRecord, LearnerProfile
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def test_demo_data_loads_once_shows_progress_and_accounts_log_in(client, capsys):
+    call_command("load_demo_data", "--learners", "20", "--seed", "7")
+    first_output = capsys.readouterr().out
+    counts = (User.objects.count(), LearnerProfile.objects.count(), ConsentRecord.objects.count())
+    assert counts[0] == 8 + 20
+    assert counts[1] == counts[0]
+    assert "[4/4] Demo learners" in first_output
+    assert "learners: 20/20" in first_output
+    assert "faculty@demo.manabi.example" in first_output
+
+    call_command("load_demo_data", "--learners", "20", "--seed", "7")
+    second_output = capsys.readouterr().out
+    assert (
+        User.objects.count(),
+        LearnerProfile.objects.count(),
+        ConsentRecord.objects.count(),
+    ) == counts
+    assert "(already there)" in second_output
+    assert "0 new demo learners" in second_output
+
+    faculty = User.objects.get(username="faculty")
+    assert faculty.groups.filter(name="Faculty author").exists()
+    response = client.post(
+        "/accounts/login/", {"login": "faculty@demo.manabi.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/cms/").status_code == 200
+
+
+def test_demo_learners_span_stages_districts_and_languages(capsys):
+    call_command("load_demo_data", "--learners", "40", "--seed", "3")
+    profiles = LearnerProfile.objects.filter(user__username__startswith="demo-learner-")
+    assert profiles.count() == 40
+    stages = {profile.life_stage.slug for profile in profiles}
+    assert {"adult", "senior"} <= stages and len(stages) >= 4
+    assert profiles.values("district").distinct().count() >= 8
+    assert profiles.filter(languages__code__in=["pt", "vi", "zh", "fil"]).distinct().count() >= 5
