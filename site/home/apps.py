@@ -2,6 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def ensure_site_structure_after_migrate(**kwargs):
+    from django.contrib.contenttypes.models import ContentType
+
+    from home.services import ensure_site_structure
+
+    # home is the first app, so this runs before contenttypes refreshes its
+    # cache; after a flush (transactional tests) the cache names deleted rows.
+    ContentType.objects.clear_cache()
+    ensure_site_structure()
+
+
 class HomeConfig(AppConfig):
     """The project shell's pages: the home page, the health check and demo data.
 
@@ -18,11 +29,8 @@ class HomeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from home.services import ensure_site_structure
-
         post_migrate.connect(
-            lambda **kwargs: ensure_site_structure(),
+            ensure_site_structure_after_migrate,
             sender=self,
-            weak=False,
             dispatch_uid="home.ensure_site_structure",
         )

@@ -48,18 +48,21 @@ def ensure_locales():
 
 @transaction.atomic
 def ensure_site_structure():
-    """The locales, the page tree's root, the Japanese home page, its English
-    translation and the default site pointing at it.
+    """The locales, the page tree's and the collection tree's roots, the
+    Japanese home page, its English translation and the default site.
 
     Safe to run any number of times; pages staff have edited are never changed.
     Runs after every migrate, and from test fixtures after a database flush.
     """
-    from wagtail.models import Page, Site
+    from wagtail.models import Collection, Page, Site
 
     from home.models import HomePage
 
     locales = ensure_locales()
     default_locale = locales[settings.LANGUAGE_CODE]
+
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
     tree_root = Page.get_first_root_node()
     if tree_root is None:

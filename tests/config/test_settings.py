@@ -114,3 +114,6 @@ def test_content_security_policy_is_sent(client):
     policy = client.get("/healthz").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "object-src 'none'" in policy
+    assert "script-src 'self';" in policy  # no inline scripts on the public site
+    admin_policy = client.get("/cms/login/").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in admin_policy
