@@ -58,3 +58,10 @@ def reference_data(db):
     ensure_curriculum_reference_data()
     ensure_learner_reference_data()
     return home
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database.get('NAME')}"

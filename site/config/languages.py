@@ -28,3 +28,29 @@ FILIPINO_LANG_INFO = {
 
 def register_filipino():
     LANG_INFO.setdefault("fil", FILIPINO_LANG_INFO)
+
+
+def fall_back_to_english():
+    """Show untranslated strings in English, not Japanese, in the other languages.
+
+    Django falls back to LANGUAGE_CODE (Japanese here) for every string a
+    catalogue lacks. A resident reading Vietnamese or Portuguese is better
+    served by the English source text, so for those languages the fallback
+    becomes the English catalogue. Japanese and English are complete.
+    """
+    from django.conf import settings
+    from django.utils.translation import trans_real
+
+    def add_english_fallback(translation_catalogue, localedirs=None):
+        language = translation_catalogue.language()
+        if language == settings.LANGUAGE_CODE or language.startswith("en"):
+            return
+        if translation_catalogue.domain == "django":
+            english = trans_real.translation("en")
+        else:
+            english = trans_real.DjangoTranslation(
+                "en", domain=translation_catalogue.domain, localedirs=localedirs
+            )
+        translation_catalogue.add_fallback(english)
+
+    trans_real.DjangoTranslation._add_fallback = add_english_fallback

@@ -29,6 +29,9 @@ class HomeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from config.languages import fall_back_to_english
+
+        fall_back_to_english()
         post_migrate.connect(
             ensure_site_structure_after_migrate,
             sender=self,

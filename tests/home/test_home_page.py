@@ -97,3 +97,12 @@ def test_home_page_queries_do_not_grow_with_visitors(client, reference_data, dja
         client.get("/")
     assert len(second) == len(first)
     assert len(first) <= 12
+
+
+def test_untranslated_strings_fall_back_to_english_not_japanese(client, reference_data):
+    html = client.get("/vi/accounts/signup/").content.decode()
+    assert '<html lang="vi">' in html
+    assert "Display name" in html and "表示名" not in html
+    assert "Tìm kiếm" in html  # what Vietnamese catalogues do translate stays Vietnamese
+    japanese_html = client.get("/accounts/signup/").content.decode()
+    assert "表示名" in japanese_html
