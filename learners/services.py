@@ -65,6 +65,9 @@ SPOKEN_LANGUAGES = [
 ]
 
 
+WAGTAIL_STARTER_GROUPS = ("Editors", "Moderators")
+
+
 class RoleSetupError(RuntimeError):
     """A role names a permission that does not exist."""
 
@@ -149,6 +152,10 @@ def ensure_roles():
                     group=group, collection=root_collection, permission=permission
                 )
         groups[role.name] = group
+    # Wagtail's migrations create starter groups whose members may publish
+    # anything, which would bypass university supervision. Remove them while
+    # nobody belongs to them.
+    Group.objects.filter(name__in=WAGTAIL_STARTER_GROUPS, user__isnull=True).delete()
     return groups
 
 

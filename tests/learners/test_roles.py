@@ -63,6 +63,19 @@ def test_ensure_roles_is_idempotent_and_keeps_manual_additions():
     assert coordinator.permissions.filter(pk=extra.pk).exists()
 
 
+def test_wagtail_starter_groups_that_could_publish_are_gone_unless_used(reference_data):
+    from tests.factories import UserFactory
+
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
+    editors = Group.objects.create(name="Editors")
+    editors.user_set.add(UserFactory())
+    Group.objects.create(name="Moderators")
+    ensure_roles()
+    assert list(
+        Group.objects.filter(name__in=["Editors", "Moderators"]).values_list("name", flat=True)
+    ) == ["Editors"]
+
+
 def test_ensure_roles_rebuilds_after_a_flush(reference_data):
     Group.objects.all().delete()
     ensure_roles()
