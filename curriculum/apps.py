@@ -27,3 +27,13 @@ class CurriculumConfig(AppConfig):
             weak=False,
             dispatch_uid="curriculum.ensure_reference_data",
         )
+
+        from wagtail.signals import workflow_approved
+
+        from curriculum.supervision import record_supervision_approval
+
+        workflow_approved.connect(
+            lambda sender, instance, user, **kwargs: record_supervision_approval(instance, user),
+            weak=False,
+            dispatch_uid="curriculum.record_supervision_approval",
+        )

@@ -5,10 +5,19 @@ rather than hard-coded choices, so that curricula, profiles and badges can point
 at them and staff can correct a name without a deployment.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
+from wagtail.blocks import CharBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
 
 hex_colour_validator = RegexValidator(
     r"^#[0-9A-F]{6}$", _("Enter a colour as # followed by six upper-case hex digits.")
@@ -129,3 +138,323 @@ def text_colour_on(background):
     if contrast_ratio(background, white) >= contrast_ratio(background, black):
         return white
     return black
+
+
+class CityTheme(BilingualNameMixin):
+    """One of Komatsu's four city-making themes or its two engines (the seed)."""
+
+    class Kind(models.TextChoices):
+        THEME = "theme", _("City theme")
+        ENGINE = "engine", _("Engine")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    label = models.CharField(
+        _("label"), max_length=40, help_text=_("The short English label the city uses.")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("city theme")
+        verbose_name_plural = _("city themes")
+
+    def __str__(self):
+        return f"{self.label}: {self.name}"
+
+
+class CompetencyArea(BilingualNameMixin):
+    """The top of the competency framework (環境, 安全・安心, 共生 ...)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("competency area")
+        verbose_name_plural = _("competency areas")
+
+    def __str__(self):
+        return self.name
+
+
+class Competency(ClusterableModel, BilingualNameMixin):
+    """What a course teaches and an opportunity needs; badges certify it."""
+
+    area = models.ForeignKey(
+        CompetencyArea,
+        on_delete=models.PROTECT,
+        related_name="competencies",
+        verbose_name=_("area"),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9]+(-[A-Z0-9]+)*$", _("Use capitals, digits and hyphens."))
+        ],
+    )
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("area"),
+        FieldPanel("code"),
+        FieldPanel("name_ja"),
+        FieldPanel("name_en"),
+        FieldPanel("description_ja"),
+        FieldPanel("description_en"),
+        FieldPanel("sort_order"),
+        InlinePanel("levels", label=_("Levels"), min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["area__sort_order", "sort_order", "code"]
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def description(self):
+        language = (get_language() or "ja").split("-")[0]
+        return self.description_ja if language == "ja" else self.description_en
+
+
+class CompetencyLevel(Orderable):
+    """One step of a competency: 1 知る, 2 実践できる, 3 教え・導ける ..."""
+
+    competency = ParentalKey(Competency, on_delete=models.CASCADE, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(1)])
+    name_ja = models.CharField(_("name (Japanese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=40)
+    description_ja = models.TextField(_("what a person at this level can do (Japanese)"))
+    description_en = models.TextField(_("what a person at this level can do (English)"))
+
+    panels = [
+        FieldPanel("level"),
+        FieldPanel("name_ja"),
+        FieldPanel("name_en"),
+        FieldPanel("description_ja"),
+        FieldPanel("description_en"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "level"], name="unique_competency_level")
+        ]
+        verbose_name = _("competency level")
+        verbose_name_plural = _("competency levels")
+
+    def __str__(self):
+        return f"{self.competency.code} L{self.level}"
+
+    @property
+    def name(self):
+        language = (get_language() or "ja").split("-")[0]
+        return self.name_ja if language == "ja" else self.name_en
+
+
+class FacultyMember(models.Model):
+    """A Kanazawa University author or supervisor, as shown publicly on courses."""
+
+    name_ja = models.CharField(_("name (Japanese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=60, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=80, blank=True)
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="faculty_member",
+        verbose_name=_("account"),
+        help_text=_("The member's account on this site, if they have one."),
+    )
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("faculty member")
+        verbose_name_plural = _("faculty members")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        language = (get_language() or "ja").split("-")[0]
+        return self.name_ja if language == "ja" else self.name_en
+
+    @property
+    def title(self):
+        language = (get_language() or "ja").split("-")[0]
+        return self.title_ja if language == "ja" else self.title_en
+
+
+class SupervisionApproval(models.Model):
+    """A university supervisor's approval of one revision of a page (大学監修).
+
+    Written only from the workflow's own record (the approved task state), when
+    Wagtail reports a workflow approval: never typed by anyone.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="supervision_approvals",
+        verbose_name=_("page"),
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("revision"),
+    )
+    task_state = models.OneToOneField(
+        "wagtailcore.TaskState",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="supervision_approval",
+        verbose_name=_("workflow task"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approver_name = models.CharField(_("approver's name"), max_length=120)
+    approved_at = models.DateTimeField(_("approved at"), db_index=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-approved_at"]
+        get_latest_by = "approved_at"
+        verbose_name = _("supervision approval")
+        verbose_name_plural = _("supervision approvals")
+
+    def __str__(self):
+        return f"{self.page_id} {self.approver_name} {self.approved_at:%Y-%m-%d}"
+
+
+class CurriculumIndexPage(Page):
+    """The curriculum: one programme per life stage, from early childhood to seniors."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "link", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["curriculum.ProgrammePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("curriculum index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = (
+            ProgrammePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("life_stage")
+            .order_by("life_stage__sort_order")
+        )
+        return context
+
+    def search_text(self):
+        return strip_tags(self.introduction)
+
+
+class ProgrammeCourse(Orderable):
+    """One step of a programme's recommended path of courses."""
+
+    programme = ParentalKey(
+        "curriculum.ProgrammePage", on_delete=models.CASCADE, related_name="recommended_courses"
+    )
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+
+    panels = [PageChooserPanel("course", "courses.CoursePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("recommended course")
+        verbose_name_plural = _("recommended courses")
+
+
+class ProgrammePage(Page):
+    """The SDGs programme of one life stage: goals, a path of courses, what comes next."""
+
+    life_stage = models.ForeignKey(
+        LifeStage, on_delete=models.PROTECT, related_name="+", verbose_name=_("life stage")
+    )
+    introduction = models.TextField(_("introduction"), max_length=600)
+    learning_goals = StreamField(
+        [("goal", CharBlock(label=_("Learning goal"), max_length=200))],
+        verbose_name=_("learning goals"),
+        min_num=1,
+    )
+    supervisor = models.ForeignKey(
+        FacultyMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervising faculty member"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("life_stage"),
+        FieldPanel("introduction"),
+        FieldPanel("learning_goals"),
+        InlinePanel("recommended_courses", label=_("Recommended path of courses")),
+        FieldPanel("supervisor"),
+    ]
+    parent_page_types = ["curriculum.CurriculumIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("stage programme")
+        verbose_name_plural = _("stage programmes")
+
+    def clean(self):
+        super().clean()
+        if self.life_stage_id:
+            others = ProgrammePage.objects.filter(
+                life_stage_id=self.life_stage_id, locale_id=self.locale_id
+            ).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(
+                    {"life_stage": _("This life stage already has a programme in this language.")}
+                )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course_ids = list(
+            self.recommended_courses.order_by("sort_order").values_list("course_id", flat=True)
+        )
+        courses = {
+            course.pk: course
+            for course in Page.objects.live().public().filter(pk__in=course_ids).specific()
+        }
+        context["recommended_courses"] = [courses[pk] for pk in course_ids if pk in courses]
+        context["next_programme"] = (
+            ProgrammePage.objects.live()
+            .public()
+            .filter(locale_id=self.locale_id, life_stage__sort_order__gt=self.life_stage.sort_order)
+            .select_related("life_stage")
+            .order_by("life_stage__sort_order")
+            .first()
+        )
+        return context
+
+    def search_text(self):
+        goals = " ".join(str(block.value) for block in self.learning_goals)
+        return f"{self.introduction} {goals}"

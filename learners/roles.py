@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from curriculum.supervision import SUPERVISOR_GROUP_NAME
+
 
 @dataclass(frozen=True)
 class Role:
@@ -26,7 +28,7 @@ LEARNER = "Learner"
 GUARDIAN = "Guardian"
 TEACHER = "Teacher"
 FACULTY_AUTHOR = "Faculty author"
-CURRICULUM_SUPERVISOR = "Curriculum supervisor"
+CURRICULUM_SUPERVISOR = SUPERVISOR_GROUP_NAME
 COORDINATOR = "Coordinator"
 CITY_STAFF = "City staff"
 
@@ -42,6 +44,11 @@ AUTHOR_MEDIA = (
 REFERENCE_VIEW = (
     "curriculum.view_lifestage",
     "curriculum.view_sustainabledevelopmentgoal",
+    "curriculum.view_citytheme",
+    "curriculum.view_competencyarea",
+    "curriculum.view_competency",
+    "curriculum.view_facultymember",
+    "curriculum.view_supervisionapproval",
     "learners.view_district",
     "learners.view_spokenlanguage",
 )
@@ -80,6 +87,14 @@ ROLES = (
             "curriculum.add_lifestage",
             "curriculum.change_lifestage",
             "curriculum.change_sustainabledevelopmentgoal",
+            "curriculum.add_citytheme",
+            "curriculum.change_citytheme",
+            "curriculum.add_competencyarea",
+            "curriculum.change_competencyarea",
+            "curriculum.add_competency",
+            "curriculum.change_competency",
+            "curriculum.add_facultymember",
+            "curriculum.change_facultymember",
         ),
         page_permissions=(
             "wagtailcore.add_page",

@@ -54,3 +54,65 @@ def make_learner(
     if role:
         services.add_to_role(user, role)
     return user
+
+
+def make_catalogue(home=None, *, title="講座をさがす", slug="courses"):
+    """The course catalogue page under the Japanese home page (published)."""
+    from courses.models import CourseIndexPage
+    from home.models import HomePage
+
+    home = home or HomePage.objects.get(locale__language_code="ja")
+    existing = CourseIndexPage.objects.child_of(home).first()
+    if existing:
+        return existing
+    catalogue = home.add_child(instance=CourseIndexPage(title=title, slug=slug))
+    catalogue.save_revision().publish()
+    return catalogue
+
+
+def make_course(
+    catalogue=None,
+    *,
+    title="木場潟の生きものと水",
+    slug=None,
+    stages=("elementary",),
+    sdgs=(6, 14),
+    themes=("renaissance",),
+    minutes=40,
+    summary="木場潟の水と生きものを調べて、きれいな水を守る方法を考えます。",
+    description="<p>木場潟は小松市の大切な水辺です。</p>",
+    publish=True,
+    lessons=(),
+):
+    """A course with its lessons, published unless ``publish`` is False.
+
+    ``lessons`` is a list of (title, body) where body is StreamField data,
+    e.g. [("text", "<p>…</p>")].
+    """
+    from courses.models import CoursePage, LessonPage
+    from curriculum.models import CityTheme, LifeStage, SustainableDevelopmentGoal
+
+    catalogue = catalogue or make_catalogue()
+    course = CoursePage(
+        title=title,
+        slug=slug or f"course-{CoursePage.objects.count() + 1}",
+        summary=summary,
+        description=description,
+        estimated_minutes=minutes,
+        live=False,
+    )
+    catalogue.add_child(instance=course)
+    course.life_stages.set(LifeStage.objects.filter(slug__in=stages))
+    course.sdgs.set(SustainableDevelopmentGoal.objects.filter(number__in=sdgs))
+    course.themes.set(CityTheme.objects.filter(code__in=themes))
+    revision = course.save_revision()
+    if publish:
+        revision.publish()
+    for number, (lesson_title, body) in enumerate(lessons, start=1):
+        lesson = course.add_child(
+            instance=LessonPage(title=lesson_title, slug=f"lesson-{number}", body=body, live=False)
+        )
+        lesson_revision = lesson.save_revision()
+        if publish:
+            lesson_revision.publish()
+    return CoursePage.objects.get(pk=course.pk)

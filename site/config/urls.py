@@ -30,6 +30,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("learners.urls")),
+    path("", include("courses.urls")),
     path("search/", search_views.search, name="search"),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),

@@ -10,16 +10,16 @@ User = get_user_model()
 
 
 def test_demo_data_loads_once_shows_progress_and_accounts_log_in(client, capsys):
-    call_command("load_demo_data", "--learners", "20", "--seed", "7")
+    call_command("load_demo_data", "--learners", "20", "--courses", "2", "--seed", "7")
     first_output = capsys.readouterr().out
     counts = (User.objects.count(), LearnerProfile.objects.count(), ConsentRecord.objects.count())
     assert counts[0] == 8 + 20
     assert counts[1] == counts[0]
-    assert "[4/4] Demo learners" in first_output
+    assert "[4/5] Demo learners" in first_output
     assert "learners: 20/20" in first_output
     assert "faculty@demo.manabi.example" in first_output
 
-    call_command("load_demo_data", "--learners", "20", "--seed", "7")
+    call_command("load_demo_data", "--learners", "20", "--courses", "2", "--seed", "7")
     second_output = capsys.readouterr().out
     assert (
         User.objects.count(),
@@ -39,7 +39,7 @@ def test_demo_data_loads_once_shows_progress_and_accounts_log_in(client, capsys)
 
 
 def test_demo_learners_span_stages_districts_and_languages(capsys):
-    call_command("load_demo_data", "--learners", "40", "--seed", "3")
+    call_command("load_demo_data", "--learners", "40", "--courses", "1", "--seed", "3")
     profiles = LearnerProfile.objects.filter(user__username__startswith="demo-learner-")
     assert profiles.count() == 40
     stages = {profile.life_stage.slug for profile in profiles}

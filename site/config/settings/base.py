@@ -161,8 +161,21 @@ MANABI_BASE_URL = os.environ.get("MANABI_BASE_URL", "http://127.0.0.1:8000").rst
 WAGTAIL_SITE_NAME = "Manabi こまつSDGsまなびプラットフォーム"
 WAGTAILADMIN_BASE_URL = MANABI_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Lesson videos (MP4/WebM) and their captions (WebVTT) are documents too.
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "odt",
+    "pdf",
+    "pptx",
+    "rtf",
+    "txt",
+    "xlsx",
+    "mp4",
+    "webm",
+    "vtt",
+]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # lesson videos
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No third-party requests from the admin (privacy, and the CSP allows none).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -210,7 +223,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
-        "frame-src": ["'self'"],
+        # Lesson videos may be YouTube (privacy-enhanced mode) or Vimeo players.
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "frame-ancestors": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -230,3 +244,6 @@ LOGGING = {
 
 # Younger children get their account from a guardian or teacher (PRODUCT.md).
 MANABI_MINIMUM_SELF_SIGNUP_AGE = 13
+
+# How long a printed check-in poster's QR code stays valid.
+MANABI_CHECK_IN_POSTER_VALID_DAYS = 365

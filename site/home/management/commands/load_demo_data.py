@@ -5,9 +5,12 @@ Everything is made through the same services real users go through. Later
 parts of the platform add their own steps here.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 
+from courses import demo as courses_demo
+from courses.demo_content import COURSES
 from curriculum.services import ensure_curriculum_reference_data
 from home.management.progress import ProgressBar
 from home.services import ensure_site_structure
@@ -23,10 +26,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--learners", type=int, default=60, help="How many demo learners (default 60)."
         )
+        parser.add_argument(
+            "--courses",
+            type=int,
+            default=None,
+            help=f"How many of the {len(COURSES)} demo courses (default all).",
+        )
 
-    def handle(self, *args, seed, learners, **options):
+    def handle(self, *args, seed, learners, courses, **options):
         rng = learners_demo.new_random(seed)
-        steps = 4
+        steps = 5
         self.stdout.write(self.style.MIGRATE_HEADING(f"Loading the Manabi demo (seed {seed})"))
 
         self.stdout.write(f"[1/{steps}] Pages, locales and site")
@@ -49,6 +58,20 @@ class Command(BaseCommand):
         )
         progress.finish()
 
+        self.stdout.write(
+            f"[5/{steps}] Curriculum: courses and lessons written by the demo faculty author "
+            "and approved through 大学監修"
+        )
+        users = get_user_model().objects.in_bulk(["faculty", "supervisor"], field_name="username")
+        progress = ProgressBar(self.stdout, "courses", len(COURSES[:courses]))
+        curriculum = courses_demo.build_demo_curriculum(
+            author_user=users["faculty"],
+            supervisor_user=users["supervisor"],
+            on_progress=progress.advance,
+            course_limit=courses,
+        )
+        progress.finish()
+
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
@@ -65,5 +88,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"  {created} new demo learners (demo-learner-001 ... demo-learner-{learners:03d})."
+        )
+        self.stdout.write(
+            f"  {curriculum['courses']} new courses, "
+            f"{curriculum['programmes']} new stage programmes."
         )
         self.stdout.write("Open http://127.0.0.1:8000/ (English: /en/, admin: /cms/).")

@@ -1,0 +1,163 @@
+"""The demo curriculum loader, on a two-course sample (never the whole demo)."""
+
+import pytest
+
+from courses import demo
+from courses.models import CoursePage, LessonPage
+from curriculum.models import ProgrammePage, SupervisionApproval
+from learners import roles
+from tests.factories import make_learner
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_COURSES = [
+    {
+        "slug": "kibagata-sample",
+        "title": "木場潟の生きものと水",
+        "life_stages": ["elementary"],
+        "sdgs": [6, 14],
+        "themes": ["renaissance"],
+        "competencies": [("ENV-WATER", 1)],
+        "estimated_minutes": 40,
+        "summary": "木場潟の水と生きものを調べます。",
+        "description": ["木場潟は小松市の大切な水辺です。"],
+        "image": {"motif": "lake", "alt": "青い湖と岸辺の草を描いた絵"},
+        "lessons": [
+            {
+                "title": "｜木場潟《きばがた》ってどんなところ？",
+                "summary": "木場潟の場所と生きもの。",
+                "blocks": [
+                    {"type": "heading", "text": "水辺の生きもの"},
+                    {"type": "text", "paragraphs": ["木場潟にはたくさんの生きものがいます。"]},
+                    {
+                        "type": "field_activity",
+                        "place_name": "木場潟公園 中央園地",
+                        "latitude": 36.3797,
+                        "longitude": 136.4435,
+                        "instructions": ["水の色を見る", "ごみを拾う"],
+                        "safety_note": "水辺では大人と一緒に。",
+                    },
+                    {"type": "reflection", "prompt": "水をきれいにするには？"},
+                ],
+            },
+            {
+                "title": "水をしらべよう",
+                "summary": "",
+                "blocks": [{"type": "text", "paragraphs": ["透明度をはかります。"]}],
+            },
+        ],
+    },
+    {
+        "slug": "frail-sample",
+        "title": "健康長寿とフレイル予防",
+        "life_stages": ["senior"],
+        "sdgs": [3],
+        "themes": ["active"],
+        "competencies": [("INC-CARE", 2)],
+        "estimated_minutes": 60,
+        "summary": "フレイルを防ぐ暮らし方。",
+        "description": ["いきいきサロンで続ける健康づくり。"],
+        "image": {"motif": "health", "alt": "手をつないで体操する人たちの絵"},
+        "lessons": [
+            {
+                "title": "フレイルとは",
+                "blocks": [{"type": "text", "paragraphs": ["フレイルは虚弱のことです。"]}],
+            },
+            {
+                "title": "サロンに行こう",
+                "blocks": [{"type": "reflection", "prompt": "近くのサロンはどこ？"}],
+            },
+        ],
+    },
+]
+SAMPLE_PROGRAMMES = {
+    "elementary": {
+        "title": "小学生のSDGsプログラム",
+        "introduction": "身近な水と緑から学びます。",
+        "learning_goals": ["木場潟の生きものを知る"],
+        "courses": ["kibagata-sample"],
+    },
+    "senior": {
+        "title": "シニアのSDGsプログラム",
+        "introduction": "健康と地域のつながり。",
+        "learning_goals": ["フレイル予防を実践する"],
+        "courses": ["frail-sample"],
+    },
+}
+
+
+@pytest.fixture
+def staff(reference_data):
+    author = make_learner("demo-author", role=roles.FACULTY_AUTHOR)
+    supervisor = make_learner("demo-supervisor", role=roles.CURRICULUM_SUPERVISOR)
+    return author, supervisor
+
+
+def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, staff, monkeypatch):
+    monkeypatch.setattr(demo, "COURSES", SAMPLE_COURSES)
+    monkeypatch.setattr(demo, "PROGRAMMES", SAMPLE_PROGRAMMES)
+    author, supervisor = staff
+    ticks = []
+    counts = demo.build_demo_curriculum(
+        author_user=author, supervisor_user=supervisor, on_progress=lambda: ticks.append(1)
+    )
+    assert counts == {"courses": 2, "programmes": 2}
+    assert len(ticks) == 2
+
+    courses = CoursePage.objects.live()
+    assert courses.count() == 2
+    assert LessonPage.objects.live().count() == 4
+    for course in courses:
+        assert course.cover_image and course.cover_image_alt
+        assert course.supervision.approved_by == supervisor
+    # catalogue, curriculum, 2 courses, 4 lessons, 2 programmes
+    assert SupervisionApproval.objects.count() == 10
+
+    html = client.get("/courses/kibagata-sample/lesson-1/").content.decode()
+    assert "<ruby>木場潟<rp>（</rp><rt>きばがた</rt>" in html
+    assert "木場潟公園 中央園地" in html
+    programme = ProgrammePage.objects.get(slug="elementary")
+    programme_html = client.get(programme.url).content.decode()
+    assert "木場潟の生きものと水" in programme_html
+    assert "シニアのSDGsプログラム" in programme_html  # what comes next
+
+    again = demo.build_demo_curriculum(author_user=author, supervisor_user=supervisor)
+    assert again == {"courses": 0, "programmes": 0}
+    assert CoursePage.objects.count() == 2
+
+
+def test_demo_content_is_complete_for_every_stage():
+    from courses.demo_content import COURSES, PROGRAMMES
+    from curriculum.ruby import has_unbalanced_ruby
+
+    stages = [
+        "early-childhood",
+        "elementary",
+        "junior-high",
+        "high-school",
+        "young-adult",
+        "adult",
+        "senior",
+    ]
+    assert sorted(PROGRAMMES) == sorted(stages)
+    for stage in stages:
+        in_stage = [course["slug"] for course in COURSES if stage in course["life_stages"]]
+        assert len(in_stage) >= 2, stage
+        assert sorted(PROGRAMMES[stage]["courses"]) == sorted(in_stage)
+    assert len({course["slug"] for course in COURSES}) == len(COURSES)
+    text = str(COURSES)
+    for word in ("ごみ", "防災", "木場潟", "フレイル"):
+        assert word in text
+    for course in COURSES:
+        assert 2 <= len(course["lessons"]) <= 4
+        for lesson in course["lessons"]:
+            assert not has_unbalanced_ruby(lesson["title"])
+            for block in lesson["blocks"]:
+                for paragraph in block.get("paragraphs", []):
+                    assert not has_unbalanced_ruby(paragraph), paragraph
+    assert any(
+        block["type"] == "field_activity" and "木場潟" in block["place_name"]
+        for course in COURSES
+        for lesson in course["lessons"]
+        for block in lesson["blocks"]
+    )
