@@ -122,3 +122,19 @@ def test_a_newer_revision_in_review_never_replaces_the_published_one(client, peo
     html = client.get(course.url).content.decode()
     assert "最初の要約です。" in html
     assert "レビュー中の新しい要約です。" not in html
+
+
+def test_staff_see_the_supervision_record_but_nobody_can_type_one(client, people):
+    author, supervisor, _learner = people
+    course = make_course(title="里山とジビエ", publish=False)
+    submit(course, author)
+    act(course, supervisor, "approve", comment="確認しました。")
+
+    client.force_login(author)
+    listing = client.get("/cms/supervision_approvals/")
+    assert listing.status_code == 200
+    assert "里山とジビエ" in listing.content.decode()
+    assert "兼六 由紀子" in listing.content.decode()
+    assert client.get("/cms/supervision_approvals/new/").status_code in (302, 403)
+    history = client.get(f"/cms/pages/{course.pk}/history/")
+    assert history.status_code == 200
