@@ -24,6 +24,15 @@ hex_colour_validator = RegexValidator(
 )
 
 
+def in_active_language(japanese, english):
+    """The Japanese text for Japanese readers, the English one for everyone else.
+
+    Readers of the other interface languages usually read English more easily
+    than Japanese; per-language texts arrive with the translation work.
+    """
+    return japanese if (get_language() or "ja").split("-")[0] == "ja" else english
+
+
 class BilingualNameMixin(models.Model):
     """A Japanese name and an English one; other languages fall back to English.
 
@@ -43,8 +52,7 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self):
-        language = (get_language() or "ja").split("-")[0]
-        return self.name_ja if language == "ja" else self.name_en
+        return in_active_language(self.name_ja, self.name_en)
 
 
 class TileColourMixin(models.Model):
@@ -220,8 +228,7 @@ class Competency(ClusterableModel, BilingualNameMixin):
 
     @property
     def description(self):
-        language = (get_language() or "ja").split("-")[0]
-        return self.description_ja if language == "ja" else self.description_en
+        return in_active_language(self.description_ja, self.description_en)
 
 
 class CompetencyLevel(Orderable):
@@ -254,8 +261,7 @@ class CompetencyLevel(Orderable):
 
     @property
     def name(self):
-        language = (get_language() or "ja").split("-")[0]
-        return self.name_ja if language == "ja" else self.name_en
+        return in_active_language(self.name_ja, self.name_en)
 
 
 class FacultyMember(models.Model):
@@ -286,13 +292,11 @@ class FacultyMember(models.Model):
 
     @property
     def name(self):
-        language = (get_language() or "ja").split("-")[0]
-        return self.name_ja if language == "ja" else self.name_en
+        return in_active_language(self.name_ja, self.name_en)
 
     @property
     def title(self):
-        language = (get_language() or "ja").split("-")[0]
-        return self.title_ja if language == "ja" else self.title_en
+        return in_active_language(self.title_ja, self.title_en)
 
 
 class SupervisionApproval(models.Model):

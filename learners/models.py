@@ -4,10 +4,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from curriculum.models import LifeStage, SustainableDevelopmentGoal
+from curriculum.models import LifeStage, SustainableDevelopmentGoal, in_active_language
 
 EARLIEST_BIRTH_YEAR = 1900
 
@@ -27,8 +26,7 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self):
-        language = (get_language() or "ja").split("-")[0]
-        return self.name_ja if language == "ja" else self.name_en
+        return in_active_language(self.name_ja, self.name_en)
 
 
 class SpokenLanguage(models.Model):
@@ -46,8 +44,7 @@ class SpokenLanguage(models.Model):
         verbose_name_plural = _("spoken languages")
 
     def __str__(self):
-        language = (get_language() or "ja").split("-")[0]
-        local = self.name_ja if language == "ja" else self.name_en
+        local = in_active_language(self.name_ja, self.name_en)
         return local if local == self.name_native else f"{local} ({self.name_native})"
 
 
