@@ -8,6 +8,7 @@ activity ids can hang on it.
 
 from urllib.parse import parse_qs, urlparse
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -15,6 +16,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from courses.h5p.chooser import H5PPackageChooserBlock
 from curriculum.ruby import has_unbalanced_ruby, ruby_html
 
 RUBY_HELP = _("Write readings as ｜漢字《かんじ》 to show furigana.")
@@ -228,8 +230,52 @@ class FieldActivityBlock(blocks.StructBlock):
         return value
 
 
+class H5PActivityBlock(blocks.StructBlock):
+    """An interactive H5P activity, played with h5p-standalone from our own files.
+
+    Its xAPI activity id is MANABI_BASE_URL/xapi/activities/<block id>: unique in
+    the lesson, shared by the lesson's translations (they copy block ids).
+    """
+
+    package = H5PPackageChooserBlock(label=_("H5P package"))
+    pass_mark = blocks.IntegerBlock(
+        label=_("Pass mark (%)"),
+        default=60,
+        min_value=0,
+        max_value=100,
+        help_text=_("The score, in percent, a learner needs to pass this activity."),
+    )
+    fallback_text = blocks.TextBlock(
+        label=_("Text alternative"),
+        required=False,
+        help_text=_(
+            "What the activity asks, for learners whose browser cannot run it or "
+            "who use a screen reader that cannot reach it."
+        ),
+    )
+
+    class Meta:
+        icon = "form"
+        label = _("H5P activity")
+        template = "courses/blocks/h5p_activity.html"
+
+    def get_context(self, value, parent_context=None):
+        from courses.h5p.views import player_paths
+
+        context = super().get_context(value, parent_context)
+        block_id = (parent_context or {}).get("block_id")
+        context["activity_id"] = activity_iri(block_id) if block_id else None
+        context["player_paths"] = player_paths(value["package"]) if value["package"] else None
+        return context
+
+
+def activity_iri(block_id):
+    """The xAPI activity id of an interactive block."""
+    return f"{settings.MANABI_BASE_URL}/xapi/activities/{block_id}"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
-    """What a lesson is made of. The H5P activity block joins this list next."""
+    """What a lesson is made of."""
 
     heading = HeadingBlock()
     text = RubyRichTextBlock(label=_("Text"))
@@ -237,7 +283,8 @@ class LessonBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     reflection = ReflectionBlock()
     field_activity = FieldActivityBlock()
+    h5p = H5PActivityBlock()
 
     # Block types whose instances learners interact with; their block ids are
     # the stable activity ids.
-    interactive_block_types = ("reflection", "field_activity")
+    interactive_block_types = ("reflection", "field_activity", "h5p")

@@ -5,6 +5,7 @@ Courses and lessons are written as drafts by the demo faculty author, sent to
 texts live in courses/demo_content.py. Re-running skips what exists.
 """
 
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
@@ -13,7 +14,9 @@ from wagtail.models import Site
 
 from courses.demo_content import COURSES, PROGRAMMES
 from courses.demo_images import draw_cover
-from courses.models import CourseCompetency, CourseIndexPage, CoursePage, LessonPage
+from courses.h5p.services import import_h5p_package
+from courses.h5p_quiz_builder import DEMO_QUIZZES, build_manabi_quiz_package
+from courses.models import CourseCompetency, CourseIndexPage, CoursePage, H5PPackage, LessonPage
 from curriculum.models import (
     CityTheme,
     Competency,
@@ -77,6 +80,28 @@ def lesson_stream(blocks):
         else:
             raise ValueError(f"Unknown demo block type {kind!r}")
     return stream
+
+
+def demo_quiz_package(slug, author_user):
+    """The course's demo quiz as an imported H5P package (built with our own
+    H5P.ManabiQuiz content type, imported through the same importer as uploads),
+    or None when the course has no quiz."""
+    quiz = DEMO_QUIZZES.get(slug)
+    if quiz is None:
+        return None
+    existing = H5PPackage.objects.filter(title=quiz["title"]).first()
+    if existing:
+        return existing
+    package_bytes = build_manabi_quiz_package(
+        title=quiz["title"],
+        language=quiz.get("language", "ja"),
+        questions=quiz["questions"],
+        pass_ratio=quiz.get("pass_ratio", 0.6),
+        labels=quiz.get("labels"),
+    )
+    return import_h5p_package(
+        ContentFile(package_bytes, name=f"{slug}-quiz.h5p"), uploaded_by=author_user
+    )
 
 
 def ensure_demo_faculty(author_user, supervisor_user):
@@ -174,7 +199,16 @@ def _create_course(catalogue, course_data, faculty, author_user, supervisor_user
     )
     course.save()
     _supervised_publish(course, author_user, supervisor_user)
+    quiz_package = demo_quiz_package(course_data["slug"], author_user)
+    last_lesson = len(course_data["lessons"])
     for number, lesson_data in enumerate(course_data["lessons"], start=1):
+        body = lesson_stream(lesson_data["blocks"])
+        if quiz_package is not None and number == last_lesson:
+            # The course's quiz comes before the closing reflection.
+            body.insert(
+                max(len(body) - 1, 0),
+                ("h5p", {"package": quiz_package, "pass_mark": 60, "fallback_text": ""}),
+            )
         lesson = course.add_child(
             instance=LessonPage(
                 title=lesson_data["title"],
@@ -183,7 +217,7 @@ def _create_course(catalogue, course_data, faculty, author_user, supervisor_user
                 estimated_minutes=max(
                     5, course_data["estimated_minutes"] // len(course_data["lessons"])
                 ),
-                body=lesson_stream(lesson_data["blocks"]),
+                body=body,
                 live=False,
             )
         )

@@ -1,5 +1,8 @@
-"""Delivery: the catalogue, courses and their lessons."""
+"""Delivery: the catalogue, courses and their lessons, H5P packages and the library store."""
 
+import uuid
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.html import strip_tags
@@ -192,6 +195,10 @@ class LessonPage(Page):
     def course(self):
         return self.get_parent().specific
 
+    @property
+    def has_h5p_activity(self):
+        return any(block.block_type == "h5p" for block in self.body)
+
     def field_activities(self):
         """(block id, value) of every field activity in this lesson."""
         return [
@@ -244,4 +251,117 @@ def block_plain_text(block_type, value):
         return f"{value['prompt']} {value['guidance']}"
     if block_type == "field_activity":
         return f"{value['place_name']} {strip_tags(value['instructions'].source)}"
+    if block_type == "h5p":
+        title = value["package"].title if value["package"] else ""
+        return f"{title} {value['fallback_text']}"
     return ""
+
+
+class H5PLibrary(models.Model):
+    """One H5P library in the shared store, kept once per machine name and major.minor.
+
+    The player asks for ``<machineName>-<major>.<minor>/``; the patch version
+    only says which files are stored now (a newer patch replaces them).
+    """
+
+    machine_name = models.CharField(_("machine name"), max_length=255)
+    major_version = models.PositiveIntegerField(_("major version"))
+    minor_version = models.PositiveIntegerField(_("minor version"))
+    patch_version = models.PositiveIntegerField(_("patch version"))
+    title = models.CharField(_("title"), max_length=255)
+    runnable = models.BooleanField(_("runnable"), default=False)
+    storage_folder = models.CharField(_("storage folder"), max_length=500, unique=True)
+    preloaded_js = models.JSONField(_("preloaded JavaScript files"), default=list, blank=True)
+    preloaded_css = models.JSONField(_("preloaded CSS files"), default=list, blank=True)
+    dependencies = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="dependants",
+        verbose_name=_("dependencies"),
+        help_text=_("Preloaded and dynamic dependencies (not editor-only ones)."),
+    )
+    library_json = models.JSONField(_("library.json"), default=dict)
+    installed_at = models.DateTimeField(_("installed at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("H5P library")
+        verbose_name_plural = _("H5P libraries")
+        ordering = ["machine_name", "major_version", "minor_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["machine_name", "major_version", "minor_version"],
+                name="h5p_library_once_per_major_minor",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.full_version_name})"
+
+    @property
+    def folder_name(self):
+        """The folder name h5p-standalone asks for: ``Machine.Name-1.16``."""
+        return f"{self.machine_name}-{self.major_version}.{self.minor_version}"
+
+    @property
+    def full_version_name(self):
+        return f"{self.machine_name} {self.major_version}.{self.minor_version}.{self.patch_version}"
+
+
+class H5PPackage(models.Model):
+    """An uploaded .h5p package: its content, stored per package, and the libraries it uses."""
+
+    uuid = models.UUIDField(_("UUID"), unique=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=255)
+    main_library = models.ForeignKey(
+        H5PLibrary,
+        on_delete=models.PROTECT,
+        related_name="main_of_packages",
+        verbose_name=_("main library"),
+    )
+    libraries = models.ManyToManyField(
+        H5PLibrary,
+        through="courses.H5PPackageLibrary",
+        related_name="packages",
+        verbose_name=_("libraries used"),
+    )
+    language = models.CharField(_("language"), max_length=32, blank=True)
+    storage_folder = models.CharField(_("storage folder"), max_length=500, unique=True)
+    h5p_json = models.JSONField(_("h5p.json"), default=dict)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("H5P package")
+        verbose_name_plural = _("H5P packages")
+        ordering = ["-uploaded_at", "-pk"]
+        # Library JavaScript runs in our origin: uploading is its own permission.
+        permissions = [("upload_h5ppackage", "Can upload H5P packages")]
+
+    def __str__(self):
+        return self.title
+
+
+class H5PPackageLibrary(models.Model):
+    """A library a package uses (its preloaded dependencies and theirs, transitively)."""
+
+    package = models.ForeignKey(H5PPackage, on_delete=models.CASCADE, related_name="+")
+    library = models.ForeignKey(H5PLibrary, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("library used by an H5P package")
+        verbose_name_plural = _("libraries used by H5P packages")
+        constraints = [
+            models.UniqueConstraint(fields=["package", "library"], name="h5p_package_library_once")
+        ]
+
+    def __str__(self):
+        return f"{self.package} – {self.library}"

@@ -1,9 +1,11 @@
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
 from courses import admin_views
+from courses.h5p.viewsets import H5PPackageViewSet
 from courses.models import LessonPage
 
 
@@ -32,3 +34,23 @@ def check_in_posters_button(page, user, view_name, next_url=None):
             icon_name="site",
             priority=80,
         )
+
+
+@hooks.register("register_admin_viewset")
+def register_h5p_package_viewset():
+    return H5PPackageViewSet()
+
+
+@hooks.register("register_permissions")
+def register_h5p_package_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="courses",
+        codename__in=["upload_h5ppackage", "view_h5ppackage", "delete_h5ppackage"],
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_h5p_package_chooser():
+    from courses.h5p.chooser import h5p_package_chooser_viewset
+
+    return h5p_package_chooser_viewset

@@ -41,6 +41,12 @@ AUTHOR_MEDIA = (
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
 )
+# Library JavaScript in an H5P package runs in our origin: only trusted staff upload.
+H5P_UPLOAD = (
+    "courses.upload_h5ppackage",
+    "courses.view_h5ppackage",
+    "courses.delete_h5ppackage",
+)
 REFERENCE_VIEW = (
     "curriculum.view_lifestage",
     "curriculum.view_sustainabledevelopmentgoal",
@@ -73,7 +79,7 @@ ROLES = (
         FACULTY_AUTHOR,
         _("Faculty author"),
         _("Kanazawa University faculty who write curricula, courses and lessons."),
-        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW,
+        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW + H5P_UPLOAD,
         page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
         collection_permissions=AUTHOR_MEDIA,
     ),
@@ -83,6 +89,7 @@ ROLES = (
         _("University supervisors who review and approve curricula before publication."),
         model_permissions=ADMIN_ACCESS
         + REFERENCE_VIEW
+        + H5P_UPLOAD
         + (
             "curriculum.add_lifestage",
             "curriculum.change_lifestage",

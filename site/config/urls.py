@@ -2,7 +2,7 @@
 
 Human pages live under the language prefix (Japanese without one, /en/, /pt-br/
 ...). Machine endpoints never have one: the CMS, xAPI, badge JSON-LD, public
-keys, calendar feeds, documents and the health check.
+keys, calendar feeds, documents, H5P files and the health check.
 """
 
 from django.conf import settings
@@ -19,6 +19,7 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_check, name="health_check"),
+    path("h5p/", include("courses.h5p.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

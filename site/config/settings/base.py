@@ -217,7 +217,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # The one inline script h5p-standalone 3.8.2 writes into each player's
+        # iframe, allowed by its hash alone (a browser test fails if it changes).
+        "script-src": ["'self'", "'sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk='"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "media-src": ["'self'", "blob:"],
@@ -247,3 +249,16 @@ MANABI_MINIMUM_SELF_SIGNUP_AGE = 13
 
 # How long a printed check-in poster's QR code stays valid.
 MANABI_CHECK_IN_POSTER_VALID_DAYS = 365
+
+# H5P packages (courses.h5p): caps checked from the ZIP directory before
+# anything is inflated, and again on the bytes actually inflated. The largest
+# real package we know unpacks to about 10 MB in 1,700 files.
+MANABI_H5P_MAX_MEMBERS = 2_000
+MANABI_H5P_MAX_MEMBER_BYTES = 50 * 1024 * 1024
+MANABI_H5P_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MANABI_H5P_MAX_COMPRESSION_RATIO = 100
+# Production behind S3-compatible storage may send the player straight to the
+# storage's URLs (a redirect) instead of streaming files through Django.
+MANABI_H5P_REDIRECT_TO_STORAGE_URLS = (
+    os.environ.get("MANABI_H5P_REDIRECT_TO_STORAGE_URLS", "") == "1"
+)
