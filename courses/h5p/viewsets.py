@@ -5,8 +5,9 @@ origin); seeing packages needs it or ``courses.view_h5ppackage``; deleting needs
 ``courses.delete_h5ppackage`` and is refused while a lesson uses the package.
 """
 
+import functools
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -35,9 +36,27 @@ def can_see_packages(user):
     return user.has_perm(UPLOAD_PERMISSION) or user.has_perm(VIEW_PERMISSION)
 
 
-def require(allowed):
-    if not allowed:
-        raise PermissionDenied
+def allowed_only_for(check, reason):
+    """Answer 403 with ``reason`` to admin users for whom ``check(user)`` is false.
+
+    (Wagtail itself sends people without admin access to its login page first.)
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def guarded_view(request, *args, **kwargs):
+            if not check(request.user):
+                return TemplateResponse(
+                    request,
+                    "courses/h5p/permission_denied.html",
+                    {"reason": reason},
+                    status=403,
+                )
+            return view(request, *args, **kwargs)
+
+        return guarded_view
+
+    return decorator
 
 
 class H5PPackagesMenuItem(MenuItem):
@@ -45,8 +64,8 @@ class H5PPackagesMenuItem(MenuItem):
         return can_see_packages(request.user)
 
 
+@allowed_only_for(can_see_packages, gettext_lazy("You may not see H5P packages."))
 def package_list(request):
-    require(can_see_packages(request.user))
     packages = (
         H5PPackage.objects.select_related("main_library", "uploaded_by")
         .annotate(library_count=Count("libraries"))
@@ -59,8 +78,14 @@ def package_list(request):
     )
 
 
+@allowed_only_for(
+    lambda user: user.has_perm(UPLOAD_PERMISSION),
+    gettext_lazy(
+        "Only faculty authors and curriculum supervisors may upload H5P packages: "
+        "their JavaScript runs on this site."
+    ),
+)
 def package_upload(request):
-    require(request.user.has_perm(UPLOAD_PERMISSION))
     form = H5PUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -82,8 +107,8 @@ def package_upload(request):
     )
 
 
+@allowed_only_for(can_see_packages, gettext_lazy("You may not see H5P packages."))
 def package_detail(request, pk):
-    require(can_see_packages(request.user))
     package = get_object_or_404(
         H5PPackage.objects.select_related("main_library", "uploaded_by"), pk=pk
     )
@@ -100,8 +125,11 @@ def package_detail(request, pk):
     )
 
 
+@allowed_only_for(
+    lambda user: user.has_perm(DELETE_PERMISSION),
+    gettext_lazy("You may not delete H5P packages."),
+)
 def package_delete(request, pk):
-    require(request.user.has_perm(DELETE_PERMISSION))
     package = get_object_or_404(H5PPackage, pk=pk)
     lessons = lessons_using_package(package)
     if request.method == "POST":

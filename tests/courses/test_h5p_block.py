@@ -47,6 +47,23 @@ def test_lessons_without_h5p_load_no_player(client, reference_data):
     assert "main.bundle.js" not in html
 
 
+def test_only_lessons_that_play_h5p_allow_its_libraries_to_evaluate_code(client, quiz):
+    quiz_course = make_course(lessons=[("クイズ", [h5p_block(quiz)])])
+    reading_course = make_course(lessons=[("よみもの", [("text", "<p>ごみを減らそう。</p>")])])
+    quiz_lesson = LessonPage.objects.child_of(quiz_course).get()
+    reading_lesson = LessonPage.objects.child_of(reading_course).get()
+
+    def script_sources(url):
+        policy = client.get(url).headers["Content-Security-Policy"]
+        directive = next(part for part in policy.split(";") if "script-src" in part)
+        return directive.split()[1:]
+
+    assert "'unsafe-eval'" in script_sources(quiz_lesson.url)
+    assert "'unsafe-eval'" not in script_sources(reading_lesson.url)
+    assert "'unsafe-eval'" not in script_sources(quiz_course.url)
+    assert "'unsafe-inline'" not in script_sources(quiz_lesson.url)
+
+
 def test_package_in_a_lesson_cannot_be_deleted(quiz):
     from courses.h5p.services import H5PPackageInUse, delete_h5p_package
 
