@@ -15,3 +15,8 @@ class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses.signal_handlers import connect_signal_handlers
+
+        connect_signal_handlers()

@@ -1,20 +1,38 @@
 """Steps that write a person's record. Views, forms, commands and tests call these."""
 
+import hashlib
+import secrets
+import uuid
+
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from courses.models import LessonActivity, LessonOutline
+from courses.outlines import parse_activity_iri
 from learners import roles
 from learners.models import (
+    ActivityResult,
     ConsentPurpose,
     ConsentRecord,
+    CourseCompletion,
     District,
+    Enrolment,
+    FieldVisit,
     LearnerProfile,
+    LearningStatement,
+    LessonProgress,
     SpokenLanguage,
+    XAPICredential,
 )
+from learners.signals import course_completed
+from learners.xapi import StatementInvalid, read_statement, same_statement, validate_statement
 
 # The version of the terms and privacy policy a consent refers to. Bump it when
 # the texts change; earlier records keep the version they were given under.
@@ -258,3 +276,349 @@ def update_learner_profile(
     profile.interests.set(interests)
     record_consents(profile.user, consents, source=ConsentRecord.Source.PROFILE)
     return profile
+
+
+# Learning records ------------------------------------------------------------
+
+# Verbs with which our page script reports a lesson read to its end.
+LESSON_END_VERBS = {
+    "http://adlnet.gov/expapi/verbs/experienced",
+    "http://adlnet.gov/expapi/verbs/completed",
+}
+SCORE_TOLERANCE = 1e-9
+
+
+class StatementConflict(Exception):
+    """A statement id that is already stored with different content (HTTP 409)."""
+
+
+def account_agent(user):
+    """The xAPI agent for a Manabi account: never the learner's name or email."""
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": settings.MANABI_BASE_URL, "name": str(user.pk)},
+    }
+
+
+def _authority():
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": settings.MANABI_BASE_URL, "name": "manabi"},
+    }
+
+
+def enrol_learner(user, course_key, *, source=Enrolment.Source.EXPLICIT):
+    """Enrol the learner in the course (any translation of it); idempotent. Return the row."""
+    enrolment = Enrolment.objects.filter(user=user, course_key=course_key).first()
+    if enrolment is not None:
+        return enrolment
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(user=user, course_key=course_key, source=source)
+    except IntegrityError:  # enrolled by a concurrent request
+        return Enrolment.objects.get(user=user, course_key=course_key)
+
+
+def record_statements(user, statements, *, statement_id=None):
+    """Validate, store and learn from xAPI statements sent for ``user``; return their ids.
+
+    All or nothing: one invalid statement raises ``StatementInvalid`` (naming its position)
+    and a reused id with other content raises ``StatementConflict``; either way nothing is
+    stored. The actor is always replaced by the learner's account agent. A statement whose id
+    is already stored with the same content is not stored again (a retry).
+    """
+    if not isinstance(statements, list) or not statements:
+        raise StatementInvalid(_("statements: send a statement or a non-empty list of them"))
+    prepared = []
+    now = timezone.now()
+    for position, statement in enumerate(statements):
+        where = _("statement %(number)d") % {"number": position + 1}
+        try:
+            validate_statement(statement)
+        except StatementInvalid as error:
+            raise StatementInvalid(f"{where}: {error}") from error
+        statement = dict(statement)
+        if statement_id is not None:
+            if statement.setdefault("id", statement_id) != statement_id:
+                raise StatementInvalid(_("id: must match the statementId parameter"))
+        statement.setdefault("id", str(uuid.uuid4()))
+        statement["id"] = str(uuid.UUID(statement["id"]))
+        statement["actor"] = account_agent(user)
+        statement.pop("stored", None)
+        statement["authority"] = _authority()
+        statement.setdefault("version", "1.0.0")
+        prepared.append(statement)
+    ids = [statement["id"] for statement in prepared]
+    if len(set(ids)) != len(ids):
+        raise StatementInvalid(_("id: the same statement id appears twice in one request"))
+
+    with transaction.atomic():
+        existing = {
+            str(row.id): row
+            for row in LearningStatement.objects.filter(id__in=ids).only("id", "user", "statement")
+        }
+        new_rows = []
+        for statement in prepared:
+            stored = existing.get(statement["id"])
+            if stored is not None:
+                if stored.user_id != user.pk or not same_statement(stored.statement, statement):
+                    raise StatementConflict(
+                        _("A different statement with the id %(id)s is already stored.")
+                        % {"id": statement["id"]}
+                    )
+                continue
+            new_rows.append(_statement_row(user, statement, now))
+        try:
+            with transaction.atomic():
+                LearningStatement.objects.bulk_create(new_rows)
+        except IntegrityError as error:  # the same ids sent concurrently
+            raise StatementConflict(
+                _("These statements are being stored by another request; send them again.")
+            ) from error
+        if new_rows:
+            update_progress_from_statements(user, new_rows)
+    return ids
+
+
+def _statement_row(user, statement, now):
+    values = read_statement(statement)
+    statement["stored"] = now.isoformat()
+    statement.setdefault("timestamp", statement["stored"])
+    parsed = parse_activity_iri(values.object_id)
+    block_id = lesson_key = None
+    if parsed and parsed[0] == "block":
+        block_id = parsed[1]
+    elif parsed and parsed[0] == "lesson":
+        lesson_key = parsed[1]
+    return LearningStatement(
+        id=uuid.UUID(statement["id"]),
+        user=user,
+        verb_id=values.verb_id[:255],
+        object_id=values.object_id[:500],
+        block_id=block_id,
+        lesson_key=lesson_key,
+        is_root=values.is_root,
+        score_scaled=values.score_scaled,
+        success=values.success,
+        completion=values.completion,
+        timestamp=values.timestamp or now,
+        stored=now,
+        statement=statement,
+    )
+
+
+def update_progress_from_statements(user, rows):
+    """Turn newly stored statements into activity results and lesson progress.
+
+    Only root statements count: a sub-question of composite content (it has a
+    ``context.contextActivities.parent``) is stored but never scores on its own.
+    """
+    rows = sorted((row for row in rows if row.is_root), key=lambda row: row.timestamp)
+    block_ids = {row.block_id for row in rows if row.block_id}
+    reached_end = {
+        row.lesson_key: row.timestamp
+        for row in rows
+        if row.lesson_key and row.verb_id in LESSON_END_VERBS
+    }
+    activities_by_block = {}
+    if block_ids:
+        for activity in LessonActivity.objects.filter(
+            block_id__in=block_ids, kind=LessonActivity.Kind.H5P
+        ).select_related("outline"):
+            activities_by_block.setdefault(activity.block_id, []).append(activity)
+    if not activities_by_block and not reached_end:
+        return
+
+    results = {
+        (result.lesson_key, result.block_id): result
+        for result in ActivityResult.objects.filter(user=user, block_id__in=activities_by_block)
+    }
+    created, changed = {}, {}
+    for row in rows:
+        for activity in activities_by_block.get(row.block_id, ()):
+            key = (activity.outline.lesson_key, activity.block_id)
+            result = results.get(key)
+            if result is None:
+                result = ActivityResult(
+                    user=user,
+                    block_id=activity.block_id,
+                    lesson_key=activity.outline.lesson_key,
+                    first_at=row.timestamp,
+                    last_at=row.timestamp,
+                )
+                results[key] = created[key] = result
+            elif key not in created:
+                changed[key] = result
+            _apply_statement(result, activity, row)
+    ActivityResult.objects.bulk_create(created.values())
+    if changed:
+        ActivityResult.objects.bulk_update(
+            changed.values(),
+            ["best_scaled_score", "success", "completed", "viewed", "attempts", "last_at"],
+        )
+    lesson_keys = {key[0] for key in results} | set(reached_end)
+    refresh_lesson_progress(user, lesson_keys, reached_end=reached_end)
+
+
+def _apply_statement(result, activity, row):
+    result.viewed = True
+    result.last_at = max(result.last_at, row.timestamp)
+    if not activity.scored:
+        result.completed = True
+        result.success = True
+        return
+    if row.score_scaled is not None:
+        result.attempts += 1
+        if result.best_scaled_score is None or row.score_scaled > result.best_scaled_score:
+            result.best_scaled_score = row.score_scaled
+        result.completed = True
+        result.success = result.best_scaled_score * 100 + SCORE_TOLERANCE >= activity.pass_mark
+    elif row.completion:
+        result.completed = True
+
+
+def refresh_lesson_progress(user, lesson_keys, *, reached_end=None):
+    """Recompute the learner's progress in these lessons and complete what is now done.
+
+    A lesson completes when the learner reached its end, passed every scored activity,
+    viewed every unscored one and visited every field activity; a course completes (through
+    ``complete_course``) when every lesson of it has.
+    """
+    reached_end = reached_end or {}
+    outlines = list(
+        LessonOutline.objects.filter(lesson_key__in=lesson_keys).prefetch_related("activities")
+    )
+    if not outlines:
+        return
+    keys = [outline.lesson_key for outline in outlines]
+    done_activities = {
+        (lesson_key, block_id)
+        for lesson_key, block_id in ActivityResult.objects.filter(
+            user=user, lesson_key__in=keys, success=True
+        ).values_list("lesson_key", "block_id")
+    }
+    visited = set(
+        FieldVisit.objects.filter(user=user, lesson_key__in=keys).values_list(
+            "lesson_key", "block_id"
+        )
+    )
+    progress = {
+        row.lesson_key: row for row in LessonProgress.objects.filter(user=user, lesson_key__in=keys)
+    }
+    now = timezone.now()
+    created, changed, newly_completed_courses = [], [], set()
+    for outline in outlines:
+        row = progress.get(outline.lesson_key)
+        if row is None:
+            row = LessonProgress(
+                user=user, lesson_key=outline.lesson_key, course_key=outline.course_key
+            )
+            created.append(row)
+        else:
+            changed.append(row)
+        if outline.lesson_key in reached_end and row.reached_end_at is None:
+            row.reached_end_at = reached_end[outline.lesson_key]
+        finished = row.reached_end_at is not None and all(
+            (outline.lesson_key, activity.block_id) in (done_activities | visited)
+            for activity in outline.activities.all()
+        )
+        if finished and row.completed_at is None:
+            row.completed_at = now
+            newly_completed_courses.add(outline.course_key)
+    LessonProgress.objects.bulk_create(created)
+    if changed:
+        LessonProgress.objects.bulk_update(
+            changed, ["reached_end_at", "completed_at", "updated_at"]
+        )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(user=user, course_key=key, source=Enrolment.Source.LESSON_VISIT)
+            for key in {outline.course_key for outline in outlines}
+        ],
+        ignore_conflicts=True,
+    )
+    if newly_completed_courses:
+        _complete_finished_courses(user, newly_completed_courses)
+
+
+def _complete_finished_courses(user, course_keys):
+    lessons = {}
+    for lesson_key, course_key in LessonOutline.objects.filter(
+        course_key__in=course_keys
+    ).values_list("lesson_key", "course_key"):
+        lessons.setdefault(course_key, set()).add(lesson_key)
+    completed = set(
+        LessonProgress.objects.filter(
+            user=user, course_key__in=course_keys, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    )
+    for course_key, lesson_keys in lessons.items():
+        if lesson_keys <= completed:
+            complete_course(user, course_key)
+
+
+def complete_course(user, course_key):
+    """Record that the learner completed the course, once; return (completion, created).
+
+    The one place a course completion is written: ``course_completed`` is sent only when
+    the record is new, so badges and the portfolio hear of each completion exactly once.
+    """
+    completion = CourseCompletion.objects.filter(user=user, course_key=course_key).first()
+    if completion is not None:
+        return completion, False
+    try:
+        with transaction.atomic():
+            completion = CourseCompletion.objects.create(user=user, course_key=course_key)
+    except IntegrityError:  # completed by a concurrent request
+        return CourseCompletion.objects.get(user=user, course_key=course_key), False
+    transaction.on_commit(
+        lambda: course_completed.send(
+            sender=CourseCompletion, user=user, course_key=course_key, completion=completion
+        )
+    )
+    return completion, True
+
+
+def record_field_visit(user, *, lesson, block_id, place_name=""):
+    """Record the learner's visit to a field activity once; return (visit, created)."""
+    block_id = uuid.UUID(str(block_id))
+    with transaction.atomic():
+        visit, created = FieldVisit.objects.get_or_create(
+            user=user,
+            block_id=block_id,
+            defaults={"lesson_key": lesson.translation_key, "place_name": place_name[:255]},
+        )
+        if created:
+            refresh_lesson_progress(user, [lesson.translation_key])
+    return visit, created
+
+
+def create_xapi_credential(user, *, label):
+    """A key and secret for an external xAPI tool; return (credential, secret).
+
+    The secret is random (256 bits), so a fast hash is enough to keep it safely.
+    """
+    secret = secrets.token_urlsafe(32)
+    credential = XAPICredential.objects.create(
+        user=user,
+        label=label,
+        key=secrets.token_hex(12),
+        secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
+    )
+    return credential, secret
+
+
+def authenticate_xapi_credential(key, secret):
+    """The learner a key and secret belong to, or None."""
+    credential = (
+        XAPICredential.objects.select_related("user")
+        .filter(key=key, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if credential is None:
+        return None
+    expected = hashlib.sha256(secret.encode()).hexdigest()
+    if not secrets.compare_digest(expected, credential.secret_hash):
+        return None
+    XAPICredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
+    return credential.user

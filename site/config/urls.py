@@ -13,6 +13,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import health_check
+from learners import xapi_views
 from search import views as search_views
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", health_check, name="health_check"),
     path("h5p/", include("courses.h5p.urls")),
+    path("xapi/statements", xapi_views.statements, name="xapi_statements"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

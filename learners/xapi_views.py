@@ -1,0 +1,157 @@
+"""The xAPI statements resource, ``/xapi/statements`` (no language prefix).
+
+Our lesson pages send statements with the learner's session (CSRF token in the
+``X-CSRFToken`` header); external xAPI tools use a per-learner key and secret
+with HTTP Basic. Every request and response carries ``X-Experience-API-Version``.
+"""
+
+import base64
+import binascii
+import json
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from learners.models import LearningStatement
+from learners.services import (
+    StatementConflict,
+    authenticate_xapi_credential,
+    record_statements,
+)
+from learners.xapi import SUPPORTED_VERSION, VERSION_HEADER, VERSION_PATTERN, StatementInvalid
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+REALM = 'Basic realm="Manabi xAPI"'
+
+
+def _respond(status, payload=None):
+    if payload is None:
+        response = HttpResponse(status=status)
+    else:
+        response = JsonResponse(
+            payload, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+        )
+    response[VERSION_HEADER] = SUPPORTED_VERSION
+    return response
+
+
+def _error(status, message):
+    return _respond(status, {"error": message})
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+def _authenticate(request):
+    """(user, via_session): the Basic credential if one is sent, else the session's user."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+            key, secret = decoded.split(":", 1)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return AnonymousUser(), False
+        return authenticate_xapi_credential(key, secret) or AnonymousUser(), False
+    return request.user, True
+
+
+def _parse_body(request):
+    if len(request.body) > MAX_BODY_BYTES:
+        raise StatementInvalid(_("request: the body is larger than 2 MB"))
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        raise StatementInvalid(_("request: the Content-Type must be application/json"))
+    try:
+        return json.loads(request.body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StatementInvalid(
+            _("request: the body is not valid JSON (%(error)s)") % {"error": error}
+        ) from error
+
+
+@csrf_exempt  # checked below for session authentication only (Basic needs no token)
+def statements(request):
+    version = request.headers.get(VERSION_HEADER, "")
+    if not VERSION_PATTERN.match(version):
+        return _error(
+            400,
+            _("The %(header)s header is missing or not 1.0.x.") % {"header": VERSION_HEADER},
+        )
+    user, via_session = _authenticate(request)
+    if not user.is_authenticated:
+        response = _error(401, _("Sign in, or send an xAPI key and secret (HTTP Basic)."))
+        response["WWW-Authenticate"] = REALM
+        return response
+    if via_session and request.method in ("POST", "PUT"):
+        refusal = _CsrfCheck(lambda r: None).process_view(request, None, (), {})
+        if refusal is not None:
+            return _error(
+                403, _("The CSRF token is missing or wrong: %(reason)s") % {"reason": refusal}
+            )
+
+    if request.method == "GET":
+        return _read(request, user)
+    if request.method not in ("POST", "PUT"):
+        response = _error(405, _("Use GET, POST or PUT."))
+        response["Allow"] = "GET, POST, PUT"
+        return response
+
+    statement_id = request.GET.get("statementId")
+    try:
+        if request.method == "PUT":
+            if not statement_id:
+                raise StatementInvalid(_("statementId: required for PUT"))
+            try:
+                statement_id = str(uuid.UUID(statement_id))
+            except ValueError as error:
+                raise StatementInvalid(_("statementId: must be a UUID")) from error
+        body = _parse_body(request)
+        if request.method == "PUT":
+            if not isinstance(body, dict):
+                raise StatementInvalid(_("request: PUT takes one statement"))
+            record_statements(user, [body], statement_id=statement_id)
+            return _respond(204)
+        ids = record_statements(user, body if isinstance(body, list) else [body])
+    except StatementInvalid as error:
+        return _error(400, str(error))
+    except StatementConflict as conflict:
+        return _error(409, str(conflict))
+    return _respond(200, ids)
+
+
+def _can_read_everyones(user):
+    return user.is_staff or user.has_perm("learners.view_learningstatement")
+
+
+def _read(request, user):
+    rows = LearningStatement.objects.all()
+    if not _can_read_everyones(user):
+        rows = rows.filter(user=user)
+    statement_id = request.GET.get("statementId")
+    if statement_id:
+        try:
+            statement_id = uuid.UUID(statement_id)
+        except ValueError:
+            return _error(400, _("statementId: must be a UUID"))
+        row = rows.filter(id=statement_id).only("statement").first()
+        if row is None:
+            return _error(404, _("No statement with this id is visible to you."))
+        return _respond(200, row.statement)
+    try:
+        limit = min(int(request.GET.get("limit", DEFAULT_LIMIT)) or MAX_LIMIT, MAX_LIMIT)
+    except ValueError:
+        return _error(400, _("limit: must be a whole number"))
+    if "verb" in request.GET:
+        rows = rows.filter(verb_id=request.GET["verb"])
+    if "activity" in request.GET:
+        rows = rows.filter(object_id=request.GET["activity"])
+    found = list(rows.order_by("-stored").values_list("statement", flat=True)[:limit])
+    return _respond(200, {"statements": found, "more": ""})
