@@ -45,7 +45,7 @@ def check_in_url(lesson, block_id):
 
     It has no language prefix, so it opens in Japanese; the page offers the others.
     """
-    path = reverse("courses:check_in", kwargs={"token": check_in_token(lesson, block_id)})
+    path = reverse("check_in", kwargs={"token": check_in_token(lesson, block_id)})
     return f"{settings.MANABI_BASE_URL}{path}"
 
 

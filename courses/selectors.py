@@ -154,3 +154,43 @@ def course_catalogue(request, *, catalogue_page):
         "query_without_page": query_without_page.urlencode(),
         "cover_rendition": COVER_RENDITION,
     }
+
+
+def courses_in_active_language(course_keys):
+    """{translation key: live public CoursePage} in the visitor's language where it is
+    translated, else in the default language; one query however many keys."""
+    course_keys = list(course_keys)
+    if not course_keys:
+        return {}
+    active_locale = Locale.get_active()
+    courses = {}
+    for course in _localised_courses(active_locale).filter(translation_key__in=course_keys):
+        courses[course.translation_key] = course
+    return courses
+
+
+def course_in_active_language(course_key):
+    return courses_in_active_language([course_key]).get(course_key)
+
+
+def lessons_in_active_language(lesson_keys):
+    """{translation key: live LessonPage} in the visitor's language where translated,
+    else in the default language; one query."""
+    from courses.models import LessonPage
+
+    lesson_keys = list(lesson_keys)
+    if not lesson_keys:
+        return {}
+    active_locale = Locale.get_active()
+    lessons = {}
+    for lesson in (
+        LessonPage.objects.live()
+        .public()
+        .filter(translation_key__in=lesson_keys)
+        .filter(Q(locale=active_locale) | Q(locale=Locale.get_default()))
+        .select_related("locale")
+    ):
+        current = lessons.get(lesson.translation_key)
+        if current is None or lesson.locale_id == active_locale.pk:
+            lessons[lesson.translation_key] = lesson
+    return lessons

@@ -4,8 +4,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from courses.models import LessonOutline
-from learners.models import CourseCompletion, Enrolment, LearnerProfile, LessonProgress
+from courses.models import LessonActivity, LessonOutline
+from courses.selectors import courses_in_active_language, lessons_in_active_language
+from learners.models import (
+    ActivityResult,
+    CourseCompletion,
+    Enrolment,
+    FieldVisit,
+    LearnerProfile,
+    LessonProgress,
+)
 
 
 def learner_profile_for(user):
@@ -85,3 +93,70 @@ def course_progress_for(user, course_keys):
         )
         for key in course_keys
     }
+
+
+@dataclass(frozen=True)
+class RecentResult:
+    title: str
+    lesson: object
+    best_percent: int | None
+    passed: bool
+    at: object
+
+
+@dataclass(frozen=True)
+class LearnerDashboard:
+    in_progress: list  # [(course page, CourseProgress)]
+    completed: list  # [(course page, CourseProgress)], most recent first
+    recent_results: list  # [RecentResult]
+    field_visits: list  # [(FieldVisit, lesson page or None)]
+
+
+RECENT_ITEMS = 8
+
+
+def learner_dashboard(user):
+    """What /me/ shows; a fixed number of queries however much the learner has done."""
+    course_keys = set(Enrolment.objects.filter(user=user).values_list("course_key", flat=True))
+    course_keys |= set(
+        CourseCompletion.objects.filter(user=user).values_list("course_key", flat=True)
+    )
+    progress = course_progress_for(user, course_keys)
+    courses = courses_in_active_language(course_keys)
+    in_progress, completed = [], []
+    for key, course in sorted(courses.items(), key=lambda item: item[1].title):
+        (completed if progress[key].completed else in_progress).append((course, progress[key]))
+    completed.sort(key=lambda item: item[1].completed_at, reverse=True)
+
+    results = list(
+        ActivityResult.objects.filter(user=user, best_scaled_score__isnull=False).order_by(
+            "-last_at"
+        )[:RECENT_ITEMS]
+    )
+    visits = list(FieldVisit.objects.filter(user=user).order_by("-visited_at")[:RECENT_ITEMS])
+    titles = {}
+    if results:
+        titles = dict(
+            LessonActivity.objects.filter(
+                block_id__in=[result.block_id for result in results]
+            ).values_list("block_id", "title")
+        )
+    lessons = lessons_in_active_language(
+        {result.lesson_key for result in results} | {visit.lesson_key for visit in visits}
+    )
+    recent = [
+        RecentResult(
+            title=titles.get(result.block_id, ""),
+            lesson=lessons.get(result.lesson_key),
+            best_percent=round(result.best_scaled_score * 100),
+            passed=result.success,
+            at=result.last_at,
+        )
+        for result in results
+    ]
+    return LearnerDashboard(
+        in_progress=in_progress,
+        completed=completed,
+        recent_results=recent,
+        field_visits=[(visit, lessons.get(visit.lesson_key)) for visit in visits],
+    )

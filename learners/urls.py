@@ -7,4 +7,5 @@ app_name = "learners"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.edit_profile, name="profile"),
+    path("courses/<uuid:course_key>/enrol/", views.enrol, name="enrol"),
 ]

@@ -13,6 +13,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import health_check
+from learners import views as learners_views
 from learners import xapi_views
 from search import views as search_views
 
@@ -33,7 +34,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("learners.urls")),
-    path("", include("courses.urls")),
+    path("checkin/<str:token>/", learners_views.check_in, name="check_in"),
     path("search/", search_views.search, name="search"),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),

@@ -126,7 +126,7 @@ def test_dashboard_greets_the_learner_by_name(
 ):
     user = make_learner("greet", display_name="那谷 結衣", birth_year=2010)
     client.force_login(user)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(20):
         html = client.get("/me/").content.decode()
     assert "ようこそ、那谷 結衣さん" in html
     assert "高校生" in html or "中学生" in html

@@ -1,0 +1,239 @@
+/*
+ * Manabi: send what a learner does in a lesson to the xAPI statements endpoint.
+ *
+ * - Every statement the H5P players announce (`manabi:xapi`, from h5p-player.js)
+ *   gets an id minted here and a timestamp, and goes into a queue kept in
+ *   localStorage under a key of this learner's own (a shared family tablet never
+ *   sends one person's answers as another's).
+ * - An activity scrolled into view is reported as `experienced` (unscored
+ *   content such as an accordion counts once viewed); reaching the end of the
+ *   lesson is reported as `experienced` on the lesson itself.
+ * - The queue is sent in batches. A network failure or a server error keeps the
+ *   statements and retries with growing pauses (up to a minute), and again when
+ *   the browser comes back online or the page is opened next time: the server
+ *   recognises a retried id, so nothing is counted twice. A statement the
+ *   server refuses as invalid is dropped (sending it again cannot help).
+ */
+(function () {
+  "use strict";
+
+  var script = document.getElementById("learning-records");
+  if (!script || !window.fetch || !window.JSON) {
+    return;
+  }
+  var config = script.dataset;
+  var EXPERIENCED = {
+    id: "http://adlnet.gov/expapi/verbs/experienced",
+    display: { "en-US": "experienced" },
+  };
+  var BATCH_SIZE = 50;
+  var LONGEST_PAUSE = 60000;
+  var pause = 1000;
+  var timer = null;
+  var sending = false;
+  var memoryQueue = [];
+  var state = (window.manabiRecords = { sent: 0, failures: 0, pending: 0 });
+
+  function mintId() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map
+      .call(bytes, function (byte) {
+        return (byte + 0x100).toString(16).slice(1);
+      })
+      .join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function readQueue() {
+    try {
+      var stored = window.localStorage.getItem(config.queueKey);
+      return stored ? JSON.parse(stored) : [];
+    } catch (error) {
+      return memoryQueue;
+    }
+  }
+
+  function writeQueue(queue) {
+    memoryQueue = queue;
+    state.pending = queue.length;
+    try {
+      window.localStorage.setItem(config.queueKey, JSON.stringify(queue));
+    } catch (error) {
+      // Private mode or a full storage: the queue lives in memory for this page.
+    }
+  }
+
+  function enqueue(statement) {
+    var queued = JSON.parse(JSON.stringify(statement));
+    queued.id = mintId();
+    queued.timestamp = queued.timestamp || new Date().toISOString();
+    // The server puts the learner's own account here; this is only a placeholder.
+    queued.actor = {
+      objectType: "Agent",
+      account: { homePage: window.location.origin, name: "learner" },
+    };
+    delete queued.stored;
+    delete queued.authority;
+    var queue = readQueue();
+    queue.push(queued);
+    writeQueue(queue);
+    schedule(0);
+  }
+
+  function forget(ids) {
+    var sent = {};
+    ids.forEach(function (id) {
+      sent[id] = true;
+    });
+    writeQueue(
+      readQueue().filter(function (statement) {
+        return !sent[statement.id];
+      })
+    );
+  }
+
+  function schedule(delay) {
+    if (timer) {
+      window.clearTimeout(timer);
+    }
+    timer = window.setTimeout(send, delay);
+  }
+
+  function retryLater() {
+    state.failures += 1;
+    schedule(pause);
+    pause = Math.min(pause * 2, LONGEST_PAUSE);
+  }
+
+  function post(batch) {
+    return window.fetch(config.endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Experience-API-Version": "1.0.3",
+        "X-CSRFToken": config.csrfToken,
+      },
+      body: JSON.stringify(batch),
+    });
+  }
+
+  async function send() {
+    timer = null;
+    if (sending) {
+      return;
+    }
+    var queue = readQueue();
+    if (!queue.length) {
+      return;
+    }
+    sending = true;
+    // After a refusal, statements go one at a time so that one bad statement
+    // cannot hold back the rest.
+    var batch = queue.slice(0, pause > 1000 ? 1 : BATCH_SIZE);
+    var ids = batch.map(function (statement) {
+      return statement.id;
+    });
+    try {
+      var response = await post(batch);
+      if (response.ok) {
+        forget(ids);
+        state.sent += ids.length;
+        pause = 1000;
+        sending = false;
+        if (readQueue().length) {
+          schedule(0);
+        }
+        return;
+      }
+      if ((response.status === 400 || response.status === 409) && batch.length === 1) {
+        forget(ids); // invalid or already stored differently: retrying cannot help
+        sending = false;
+        schedule(0);
+        return;
+      }
+      if (response.status === 401 || response.status === 403) {
+        sending = false; // signed out: keep the queue for when this learner is back
+        return;
+      }
+      if (response.status === 400 || response.status === 409) {
+        pause = Math.max(pause, 2000); // next time, one at a time
+      }
+      sending = false;
+      retryLater();
+    } catch (error) {
+      sending = false;
+      retryLater();
+    }
+  }
+
+  function experienced(activityId, name) {
+    var statement = { verb: EXPERIENCED, object: { objectType: "Activity", id: activityId } };
+    if (name) {
+      statement.object.definition = { name: { und: name } };
+    }
+    enqueue(statement);
+  }
+
+  function whenSeen(element, callback) {
+    if (!("IntersectionObserver" in window)) {
+      callback();
+      return;
+    }
+    var observer = new IntersectionObserver(
+      function (entries) {
+        if (
+          entries.some(function (entry) {
+            return entry.isIntersecting;
+          })
+        ) {
+          observer.disconnect();
+          callback();
+        }
+      },
+      { threshold: 0.25 }
+    );
+    observer.observe(element);
+  }
+
+  document.addEventListener("manabi:xapi", function (event) {
+    if (event.detail && event.detail.statement && event.detail.activityId) {
+      enqueue(event.detail.statement);
+    }
+  });
+
+  function watchReadyPlayers() {
+    document.querySelectorAll("[data-h5p-player].h5p-player--ready").forEach(function (player) {
+      if (player.dataset.recordsWatching) {
+        return;
+      }
+      player.dataset.recordsWatching = "true";
+      whenSeen(player, function () {
+        experienced(player.dataset.activityId);
+      });
+    });
+  }
+
+  document.addEventListener("manabi:h5p-ready", watchReadyPlayers);
+  watchReadyPlayers();
+
+  var end = document.querySelector("[data-lesson-end]");
+  if (end) {
+    whenSeen(end, function () {
+      experienced(config.lessonActivityId, document.title);
+    });
+  }
+
+  window.addEventListener("online", function () {
+    pause = 1000;
+    schedule(0);
+  });
+  state.pending = readQueue().length;
+  schedule(0);
+})();
