@@ -19,8 +19,12 @@ class LearnersConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_migrate
+        from wagtail import hooks
 
+        from learners.page_hooks import enrol_on_lesson_visit
         from learners.services import ensure_learner_reference_data
+
+        hooks.register("before_serve_page", enrol_on_lesson_visit)
 
         # Roles need every app's permissions, so run once the whole migrate
         # is done: post_migrate is sent per app, the last one is enough, but

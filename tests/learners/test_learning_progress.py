@@ -305,3 +305,17 @@ def test_progress_pages_cost_the_same_queries_as_data_grows(
     after = [count(url) for url in urls]
     assert after == before
     assert before[0] <= 30, "the dashboard should stay lean"
+
+
+def test_opening_a_lesson_enrols_a_signed_in_learner_once(client, quiz):
+    course = make_course(lessons=[("一", [h5p(quiz)])])
+    (lesson,) = lessons_of(course)
+    client.get(lesson.url)
+    assert not Enrolment.objects.exists()  # visitors are not enrolled
+    learner = make_learner()
+    client.force_login(learner)
+    client.get(lesson.url)
+    client.get(lesson.url)
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.user, enrolment.course_key) == (learner, course.translation_key)
+    assert enrolment.source == Enrolment.Source.LESSON_VISIT

@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, learners, courses, **options):
         rng = learners_demo.new_random(seed)
-        steps = 5
+        steps = 6
         self.stdout.write(self.style.MIGRATE_HEADING(f"Loading the Manabi demo (seed {seed})"))
 
         self.stdout.write(f"[1/{steps}] Pages, locales and site")
@@ -72,6 +72,15 @@ class Command(BaseCommand):
         )
         progress.finish()
 
+        self.stdout.write(f"[6/{steps}] Learning records: lessons, quiz results, field visits")
+        people = get_user_model().objects.filter(username__startswith="demo-learner-").count() + 1
+        progress = ProgressBar(self.stdout, "learners", people)
+        # Its own generator, so that earlier steps skipping what exists cannot change it.
+        with_records = learners_demo.create_demo_learning_records(
+            learners_demo.new_random(f"{seed}-learning-records"), on_progress=progress.advance
+        )
+        progress.finish()
+
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
@@ -93,4 +102,5 @@ class Command(BaseCommand):
             f"  {curriculum['courses']} new courses, "
             f"{curriculum['programmes']} new stage programmes."
         )
+        self.stdout.write(f"  {with_records} learners with new learning records.")
         self.stdout.write("Open http://127.0.0.1:8000/ (English: /en/, admin: /cms/).")
