@@ -326,6 +326,25 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
         services.record_statements(user, statements)
 
 
+def _showcase_courses(courses, rng):
+    """For the ``learner`` demo account: a quiz course finished, another half done and a
+    course with a field visit, so every part of the dashboard has something to show."""
+
+    def having(kind):
+        return [
+            item
+            for item in courses
+            if any(activity.kind == kind for _lesson, acts in item[1] for activity in acts)
+        ]
+
+    quiz_courses, field_courses = having("h5p"), having("field")
+    chosen = quiz_courses[:2] + [
+        course for course in field_courses[:1] if course not in quiz_courses[:2]
+    ]
+    plans = [(1.0, 40), (0.5, 12), (1.0, 25)][: len(chosen)]
+    return chosen, plans
+
+
 def create_demo_learning_records(rng, *, on_progress=lambda: None):
     """Courses taken by the demo learners (and the ``learner`` demo account), through the
     same services as real statements, so that dashboards and reports have real numbers.
@@ -357,8 +376,8 @@ def create_demo_learning_records(rng, *, on_progress=lambda: None):
             )
             for _course in chosen
         ]
-        if person.username == "learner" and len(chosen) >= 2:
-            plans[0], plans[1] = (1.0, plans[0][1]), (0.5, plans[1][1])
+        if person.username == "learner":
+            chosen, plans = _showcase_courses(courses, person_rng)
         takes_courses = person.username == "learner" or person_rng.random() < 0.85
         if person.pk not in already and takes_courses:
             for (course, lessons), (finish_ratio, days_ago) in zip(chosen, plans, strict=True):

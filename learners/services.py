@@ -457,7 +457,9 @@ def update_progress_from_statements(user, rows):
             ["best_scaled_score", "success", "completed", "viewed", "attempts", "last_at"],
         )
     lesson_keys = {key[0] for key in results} | set(reached_end)
-    refresh_lesson_progress(user, lesson_keys, reached_end=reached_end)
+    refresh_lesson_progress(
+        user, lesson_keys, reached_end=reached_end, at=max(row.timestamp for row in rows)
+    )
 
 
 def _apply_statement(result, activity, row):
@@ -477,14 +479,16 @@ def _apply_statement(result, activity, row):
         result.completed = True
 
 
-def refresh_lesson_progress(user, lesson_keys, *, reached_end=None):
+def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None):
     """Recompute the learner's progress in these lessons and complete what is now done.
 
     A lesson completes when the learner reached its end, passed every scored activity,
     viewed every unscored one and visited every field activity; a course completes (through
-    ``complete_course``) when every lesson of it has.
+    ``complete_course``) when every lesson of it has. ``at`` is when the learner did what
+    completes them (a statement's timestamp; queued statements may arrive later).
     """
     reached_end = reached_end or {}
+    at = min(at or timezone.now(), timezone.now())
     outlines = list(
         LessonOutline.objects.filter(lesson_key__in=lesson_keys).prefetch_related("activities")
     )
@@ -505,7 +509,6 @@ def refresh_lesson_progress(user, lesson_keys, *, reached_end=None):
     progress = {
         row.lesson_key: row for row in LessonProgress.objects.filter(user=user, lesson_key__in=keys)
     }
-    now = timezone.now()
     created, changed, newly_completed_courses = [], [], set()
     for outline in outlines:
         row = progress.get(outline.lesson_key)
@@ -523,7 +526,7 @@ def refresh_lesson_progress(user, lesson_keys, *, reached_end=None):
             for activity in outline.activities.all()
         )
         if finished and row.completed_at is None:
-            row.completed_at = now
+            row.completed_at = at
             newly_completed_courses.add(outline.course_key)
     LessonProgress.objects.bulk_create(created)
     if changed:
@@ -538,10 +541,10 @@ def refresh_lesson_progress(user, lesson_keys, *, reached_end=None):
         ignore_conflicts=True,
     )
     if newly_completed_courses:
-        _complete_finished_courses(user, newly_completed_courses)
+        _complete_finished_courses(user, newly_completed_courses, at)
 
 
-def _complete_finished_courses(user, course_keys):
+def _complete_finished_courses(user, course_keys, at):
     lessons = {}
     for lesson_key, course_key in LessonOutline.objects.filter(
         course_key__in=course_keys
@@ -554,10 +557,10 @@ def _complete_finished_courses(user, course_keys):
     )
     for course_key, lesson_keys in lessons.items():
         if lesson_keys <= completed:
-            complete_course(user, course_key)
+            complete_course(user, course_key, completed_at=at)
 
 
-def complete_course(user, course_key):
+def complete_course(user, course_key, *, completed_at=None):
     """Record that the learner completed the course, once; return (completion, created).
 
     The one place a course completion is written: ``course_completed`` is sent only when
@@ -568,7 +571,9 @@ def complete_course(user, course_key):
         return completion, False
     try:
         with transaction.atomic():
-            completion = CourseCompletion.objects.create(user=user, course_key=course_key)
+            completion = CourseCompletion.objects.create(
+                user=user, course_key=course_key, completed_at=completed_at or timezone.now()
+            )
     except IntegrityError:  # completed by a concurrent request
         return CourseCompletion.objects.get(user=user, course_key=course_key), False
     transaction.on_commit(
