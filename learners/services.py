@@ -338,11 +338,12 @@ def record_statements(user, statements, *, statement_id=None):
         except StatementInvalid as error:
             raise StatementInvalid(f"{where}: {error}") from error
         statement = dict(statement)
+        statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else None
         if statement_id is not None:
-            if statement.setdefault("id", statement_id) != statement_id:
+            if statement["id"] not in (None, str(uuid.UUID(statement_id))):
                 raise StatementInvalid(_("id: must match the statementId parameter"))
-        statement.setdefault("id", str(uuid.uuid4()))
-        statement["id"] = str(uuid.UUID(statement["id"]))
+            statement["id"] = str(uuid.UUID(statement_id))
+        statement["id"] = statement["id"] or str(uuid.uuid4())
         statement["actor"] = account_agent(user)
         statement.pop("stored", None)
         statement["authority"] = _authority()

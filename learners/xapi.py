@@ -51,7 +51,7 @@ OBJECT_TYPES = {"Activity", "Agent", "Group", "StatementRef", "SubStatement"}
 AGENT_IDENTIFIERS = ("mbox", "mbox_sha1sum", "openid", "account")
 
 # A scheme, a colon and no white space: an absolute IRI as RFC 3987 means it.
-IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
 DURATION_PATTERN = re.compile(
     r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
     r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
@@ -264,16 +264,34 @@ def _check_context(value):
 
 
 def _parse_timestamp(value, where):
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well-formed but impossible, such as month 13
+        parsed = None
     if parsed is None:
         _fail(where, _("must be an ISO 8601 date and time"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _refuse_nul(value, where):
+    """No NUL character anywhere: databases cannot store it in text."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            _fail(where, _("must not contain a NUL character"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}[{index}]")
 
 
 def validate_statement(statement):
     """Check one statement; raise StatementInvalid saying what is wrong."""
     if not isinstance(statement, dict):
         _fail("statement", _("must be a JSON object"))
+    _refuse_nul(statement, "statement")
     _refuse_unknown(statement, STATEMENT_PROPERTIES, "statement")
     if "attachments" in statement:
         _fail("attachments", _("are not accepted by this service"))

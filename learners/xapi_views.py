@@ -146,9 +146,12 @@ def _read(request, user):
             return _error(404, _("No statement with this id is visible to you."))
         return _respond(200, row.statement)
     try:
-        limit = min(int(request.GET.get("limit", DEFAULT_LIMIT)) or MAX_LIMIT, MAX_LIMIT)
+        limit = int(request.GET.get("limit", DEFAULT_LIMIT))
     except ValueError:
-        return _error(400, _("limit: must be a whole number"))
+        limit = -1
+    if limit < 0:
+        return _error(400, _("limit: must be a whole number, 0 or more"))
+    limit = min(limit or MAX_LIMIT, MAX_LIMIT)
     if "verb" in request.GET:
         rows = rows.filter(verb_id=request.GET["verb"])
     if "activity" in request.GET:
