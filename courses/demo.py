@@ -27,6 +27,7 @@ from curriculum.models import (
     ProgrammePage,
     SustainableDevelopmentGoal,
 )
+from curriculum.ruby import strip_ruby
 from curriculum.supervision import approve_supervision, submit_for_supervision
 
 DEMO_FACULTY = {
@@ -282,4 +283,55 @@ def build_demo_curriculum(
             (author_user, supervisor_user),
         )
         created_programmes += 1
-    return {"courses": created_courses, "programmes": created_programmes}
+    badges = ensure_demo_badges(catalogue, curriculum)
+    return {"courses": created_courses, "programmes": created_programmes, "badges": badges}
+
+
+def ensure_demo_badges(catalogue, curriculum):
+    """A badge for every demo course and every stage programme (drawn artwork, aligned to
+    the course's SDGs); returns how many were new."""
+    from curriculum.badge_rules import COMPLETE_COURSE, COMPLETE_PROGRAMME
+    from curriculum.models import BadgeDefinition
+
+    created = 0
+    have_course = set(BadgeDefinition.objects.values_list("course_id", flat=True))
+    have_programme = set(BadgeDefinition.objects.values_list("programme_id", flat=True))
+    for course in (
+        CoursePage.objects.child_of(catalogue).live().prefetch_related("sdgs", "life_stages")
+    ):
+        if course.pk in have_course:
+            continue
+        title = strip_ruby(course.title)
+        badge = BadgeDefinition.objects.create(
+            name_ja=title,
+            name_en="",
+            description=course.summary,
+            criteria_narrative=f"講座「{title}」のすべてのレッスンを修了し、クイズでは合格点に達しました。",
+            rule_type=COMPLETE_COURSE,
+            course=course,
+            life_stage=course.life_stages.first(),
+            tags="SDGs, 小松市, " + ", ".join(stage.name_ja for stage in course.life_stages.all()),
+        )
+        badge.sdgs.set(course.sdgs.all())
+        created += 1
+    for programme in ProgrammePage.objects.child_of(curriculum).live().select_related("life_stage"):
+        if programme.pk in have_programme:
+            continue
+        badge = BadgeDefinition.objects.create(
+            name_ja=f"{programme.life_stage.name_ja}のSDGsプログラム修了",
+            name_en=f"SDGs programme for {programme.life_stage.name_en}",
+            description=f"{strip_ruby(programme.title)}のおすすめ講座をすべて修了しました。",
+            criteria_narrative=f"「{strip_ruby(programme.title)}」のおすすめ講座をすべて修了しました。",
+            rule_type=COMPLETE_PROGRAMME,
+            programme=programme,
+            life_stage=programme.life_stage,
+            tags="SDGs, 小松市, 金沢大学",
+        )
+        goals = {
+            goal.pk
+            for item in programme.recommended_courses.all()
+            for goal in item.course.specific.sdgs.all()
+        }
+        badge.sdgs.set(sorted(goals)[:6])
+        created += 1
+    return created

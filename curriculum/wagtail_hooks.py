@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from curriculum.models import (
+    BadgeDefinition,
     CityTheme,
     Competency,
     CompetencyArea,
@@ -104,3 +105,19 @@ register_permission_policy(SupervisionApproval, read_only_supervision_policy)
 @hooks.register("register_admin_viewset")
 def register_supervision_approval_viewset():
     return SupervisionApprovalViewSet("supervision_approvals")
+
+
+class BadgeDefinitionViewSet(SnippetViewSet):
+    """Badges (achievements), edited by faculty authors and supervisors."""
+
+    model = BadgeDefinition
+    icon = "tag"
+    menu_label = _("Badges")
+    menu_order = 320
+    add_to_admin_menu = True
+    list_display = ["name_ja", "name_en", "rule_type", "active"]
+    list_filter = ["active", "life_stage"]
+    search_fields = ["name_ja", "name_en", "description"]
+
+
+register_snippet(BadgeDefinitionViewSet)

@@ -57,6 +57,8 @@ REFERENCE_VIEW = (
     "curriculum.view_supervisionapproval",
     "learners.view_district",
     "learners.view_spokenlanguage",
+    "curriculum.view_badgedefinition",
+    "learners.view_badgeaward",
 )
 
 ROLES = (
@@ -79,7 +81,10 @@ ROLES = (
         FACULTY_AUTHOR,
         _("Faculty author"),
         _("Kanazawa University faculty who write curricula, courses and lessons."),
-        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW + H5P_UPLOAD,
+        model_permissions=ADMIN_ACCESS
+        + REFERENCE_VIEW
+        + H5P_UPLOAD
+        + ("curriculum.add_badgedefinition", "curriculum.change_badgedefinition"),
         page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
         collection_permissions=AUTHOR_MEDIA,
     ),
@@ -102,6 +107,11 @@ ROLES = (
             "curriculum.change_competency",
             "curriculum.add_facultymember",
             "curriculum.change_facultymember",
+            "curriculum.add_badgedefinition",
+            "curriculum.change_badgedefinition",
+            "curriculum.change_badgeissuer",
+            "learners.add_badgeaward",
+            "learners.change_badgeaward",
         ),
         page_permissions=(
             "wagtailcore.add_page",
@@ -130,6 +140,9 @@ ROLES = (
             "learners.change_district",
             "learners.add_spokenlanguage",
             "learners.change_spokenlanguage",
+            "learners.add_badgeaward",
+            "learners.change_badgeaward",
+            "curriculum.change_badgeissuer",
         ),
         collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
     ),

@@ -8,6 +8,7 @@ from courses.models import LessonActivity, LessonOutline
 from courses.selectors import courses_in_active_language, lessons_in_active_language
 from learners.models import (
     ActivityResult,
+    BadgeAward,
     CourseCompletion,
     Enrolment,
     FieldVisit,
@@ -160,3 +161,47 @@ def learner_dashboard(user):
         recent_results=recent,
         field_visits=[(visit, lessons.get(visit.lesson_key)) for visit in visits],
     )
+
+
+@dataclass(frozen=True)
+class PortfolioEntry:
+    at: object
+    kind: str  # "badge" or "course"
+    award: object = None
+    course: object = None
+
+
+@dataclass(frozen=True)
+class PortfolioStage:
+    stage: object  # a LifeStage, or None when the learner's age is unknown
+    entries: list
+
+
+def learner_portfolio(user):
+    """The learner's lifelong record on a timeline grouped by the life stage they were in,
+    newest first; a fixed number of queries however many badges and courses."""
+    from curriculum.models import LifeStage
+
+    awards = list(
+        BadgeAward.objects.filter(user=user)
+        .select_related("badge", "badge__life_stage")
+        .order_by("-issued_on")
+    )
+    completions = list(CourseCompletion.objects.filter(user=user).order_by("-completed_at"))
+    courses = courses_in_active_language([completion.course_key for completion in completions])
+    profile = LearnerProfile.objects.filter(user=user).only("birth_year").first()
+    stages = list(LifeStage.objects.all())
+    entries = [PortfolioEntry(at=award.issued_on, kind="badge", award=award) for award in awards]
+    entries += [
+        PortfolioEntry(
+            at=completion.completed_at, kind="course", course=courses.get(completion.course_key)
+        )
+        for completion in completions
+    ]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    grouped = {}
+    for entry in entries:
+        age = entry.at.year - profile.birth_year if profile and profile.birth_year else None
+        stage = LifeStage.for_age(age, stages)
+        grouped.setdefault(stage.pk if stage else None, (stage, []))[1].append(entry)
+    return [PortfolioStage(stage=stage, entries=items) for stage, items in grouped.values()]

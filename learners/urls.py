@@ -8,4 +8,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.edit_profile, name="profile"),
     path("courses/<uuid:course_key>/enrol/", views.enrol, name="enrol"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("portfolio/transcript.pdf", views.portfolio_transcript, name="portfolio_transcript"),
+    path("portfolio/badges.json", views.portfolio_assertions, name="portfolio_assertions"),
+    path("badges/<uuid:uuid>/badge.png", views.baked_badge, name="baked_badge"),
+    path("badges/<uuid:uuid>/visibility/", views.badge_visibility, name="badge_visibility"),
 ]

@@ -1,9 +1,11 @@
 """Pages under /me/: the learner's own space."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,8 +14,17 @@ from courses.field_activities import CheckInRefused, verify_check_in
 from courses.selectors import course_in_active_language
 from curriculum.ruby import strip_ruby
 from learners.forms import CompleteLearnerProfileForm, LearnerProfileForm
-from learners.selectors import learner_dashboard, learner_profile_for
-from learners.services import enrol_learner, record_field_visit
+from learners.models import BadgeAward
+from learners.open_badges import assertion_json, badge_png, bake_png, issuer_json
+from learners.selectors import learner_dashboard, learner_portfolio, learner_profile_for
+from learners.services import (
+    BadgeNotAwardable,
+    enrol_learner,
+    is_child,
+    record_field_visit,
+    set_badge_public,
+)
+from learners.transcript import render_transcript
 
 CHECK_IN_REFUSAL_STATUS = {"forged": 400, "expired": 410, "gone": 410}
 
@@ -90,3 +101,82 @@ def edit_profile(request):
         "learners/profile_form.html",
         {"form": form, "profile": profile, "creating": profile is None},
     )
+
+
+def _own_award(request, uuid):
+    return get_object_or_404(
+        BadgeAward.objects.select_related("badge", "badge__image", "badge__life_stage"),
+        uuid=uuid,
+        user=request.user,
+    )
+
+
+@login_required
+def portfolio(request):
+    return TemplateResponse(
+        request,
+        "learners/portfolio.html",
+        {
+            "stages": learner_portfolio(request.user),
+            "is_child": is_child(request.user),
+            "profile": learner_profile_for(request.user),
+        },
+    )
+
+
+@login_required
+def baked_badge(request, uuid):
+    """The badge picture with its assertion baked in, to keep or upload elsewhere."""
+    award = _own_award(request, uuid)
+    if award.revoked:
+        raise Http404
+    png = bake_png(badge_png(award.badge), assertion_json(award))
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="manabi-badge-{award.uuid}.png"'
+    return response
+
+
+@login_required
+@require_POST
+def badge_visibility(request, uuid):
+    award = _own_award(request, uuid)
+    try:
+        set_badge_public(award, request.POST.get("public") == "1")
+    except BadgeNotAwardable as refusal:
+        messages.error(request, str(refusal))
+    else:
+        if award.public:
+            messages.success(
+                request, _("The badge is public now: anyone with its link can see it.")
+            )
+        else:
+            messages.success(request, _("The badge is private now."))
+    return redirect("learners:portfolio")
+
+
+@login_required
+def portfolio_transcript(request):
+    profile = learner_profile_for(request.user)
+    pdf = render_transcript(
+        display_name=profile.display_name if profile else request.user.get_username(),
+        stages=learner_portfolio(request.user),
+        issuer_name=issuer_json()["name"],
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="manabi-transcript.pdf"'
+    return response
+
+
+@login_required
+def portfolio_assertions(request):
+    """A JSON bundle of the learner's Open Badges assertions (revoked ones marked)."""
+    awards = BadgeAward.objects.filter(user=request.user).select_related("badge")
+    bundle = {
+        "issuer": issuer_json(),
+        "assertions": [assertion_json(award) for award in awards.order_by("issued_on")],
+    }
+    response = HttpResponse(
+        json.dumps(bundle, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="manabi-badges.json"'
+    return response

@@ -1,13 +1,20 @@
 """Admin hooks of learners/: the course report (URLs, buttons on course pages, menu item)."""
 
+from django import forms
+from django.contrib import messages
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.models import CreateView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from courses.models import CoursePage
 from learners import admin_views
+from learners.models import BadgeAward
 from learners.reports import can_see_course_reports
 
 
@@ -71,3 +78,67 @@ def register_course_reports_menu_item():
         icon_name="table",
         order=650,
     )
+
+
+# Badge awards: staff award badges by hand (with evidence) and revoke them ------------
+
+
+class BadgeAwardCreateView(CreateView):
+    """Awarding goes through ``award_badge``, so it is idempotent and the learner is told."""
+
+    def save_instance(self):
+        from learners.services import award_badge
+
+        data = self.form.cleaned_data
+        award, created = award_badge(
+            data["user"],
+            data["badge"],
+            awarded_by=self.request.user,
+            narrative=data.get("narrative", ""),
+            evidence_url=data.get("evidence_url", ""),
+        )
+        if not created:
+            messages.warning(self.request, _("This learner already holds this badge."))
+        return award
+
+
+class BadgeAwardEditView(EditView):
+    """Editing an award means revoking it, with a reason (through ``revoke_badge``)."""
+
+    def save_instance(self):
+        from learners.services import revoke_badge
+
+        return revoke_badge(self.object, reason=self.form.cleaned_data["revocation_reason"])
+
+
+class BadgeAwardForm(WagtailAdminModelForm):
+    def clean_revocation_reason(self):
+        reason = self.cleaned_data.get("revocation_reason", "")
+        if self.instance.pk and not reason.strip():
+            raise forms.ValidationError(_("Give a reason for revoking the badge."))
+        return reason
+
+
+class BadgeAwardViewSet(ModelViewSet):
+    model = BadgeAward
+    icon = "tag"
+    menu_label = gettext_lazy("Badge awards")
+    menu_order = 330
+    add_to_admin_menu = True
+    add_view_class = BadgeAwardCreateView
+    edit_view_class = BadgeAwardEditView
+    list_display = ["badge", "user", "issued_on", "awarded_by", "revoked_at"]
+    list_filter = ["badge", "revoked_at"]
+    search_fields = ["user__username", "badge__name_ja"]
+    inspect_view_enabled = True
+
+    def get_form_class(self, for_update=False):
+        fields = (
+            ["revocation_reason"] if for_update else ["user", "badge", "narrative", "evidence_url"]
+        )
+        return forms.modelform_factory(BadgeAward, form=BadgeAwardForm, fields=fields)
+
+
+@hooks.register("register_admin_viewset")
+def register_badge_award_viewset():
+    return BadgeAwardViewSet("badge_awards")

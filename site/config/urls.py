@@ -13,8 +13,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home.views import health_check
+from learners import badge_views, xapi_views
 from learners import views as learners_views
-from learners import xapi_views
 from search import views as search_views
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", health_check, name="health_check"),
     path("h5p/", include("courses.h5p.urls")),
     path("xapi/statements", xapi_views.statements, name="xapi_statements"),
+    path("badges/", include("learners.badge_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include("learners.urls")),
     path("checkin/<str:token>/", learners_views.check_in, name="check_in"),
+    path("badges/verify/", badge_views.verify, name="verify_badge"),
     path("search/", search_views.search, name="search"),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),

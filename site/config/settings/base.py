@@ -262,3 +262,15 @@ MANABI_H5P_MAX_COMPRESSION_RATIO = 100
 MANABI_H5P_REDIRECT_TO_STORAGE_URLS = (
     os.environ.get("MANABI_H5P_REDIRECT_TO_STORAGE_URLS", "") == "1"
 )
+
+# Open Badges 2.0: the issuer profile's defaults (editable in the admin's
+# Settings → Badge issuer; empty fields there fall back to these).
+MANABI_BADGE_ISSUER = {
+    "name": "こまつSDGsまなびプラットフォーム（小松市 × 金沢大学）",
+    "url": MANABI_BASE_URL + "/",
+    "email": os.environ.get("MANABI_BADGE_ISSUER_EMAIL", "manabi@city.komatsu.example"),
+    "description": (
+        "小松市の自治体SDGsモデル事業として、小松市と金沢大学が運営する生涯学習プラットフォーム。"
+        "Komatsu City and Kanazawa University's SDGs lifelong-learning platform."
+    ),
+}

@@ -100,7 +100,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"  {curriculum['courses']} new courses, "
-            f"{curriculum['programmes']} new stage programmes."
+            f"{curriculum['programmes']} new stage programmes, {curriculum['badges']} new badges."
         )
         self.stdout.write(f"  {with_records} learners with new learning records.")
         self.stdout.write("Open http://127.0.0.1:8000/ (English: /en/, admin: /cms/).")

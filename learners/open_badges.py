@@ -1,0 +1,331 @@
+"""Open Badges 2.0: the JSON-LD of issuer, badge classes and assertions, baked PNGs,
+and checking a badge someone presents.
+
+Every id is a URL under ``MANABI_BASE_URL`` (the issuer's verification scope), so
+hosted verification works. Checking never fetches anything: only our own assertion
+URLs are understood, and they are looked up in the database.
+"""
+
+import hashlib
+import io
+import json
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from PIL import Image, PngImagePlugin
+
+from curriculum.badge_art import draw_badge_png
+
+CONTEXT = "https://w3id.org/openbadges/v2"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+BAKED_KEYWORD = b"openbadges"
+MAX_PNG_CHUNKS = 10_000
+SDG_URL = "https://sdgs.un.org/goals/goal{number}"
+
+
+def absolute(path):
+    return f"{settings.MANABI_BASE_URL}{path}"
+
+
+def issuer_id():
+    return absolute(reverse("open_badges:issuer"))
+
+
+def badge_class_id(badge):
+    return absolute(reverse("open_badges:badge_class", args=[badge.uuid]))
+
+
+def badge_image_url(badge):
+    return absolute(reverse("open_badges:badge_image", args=[badge.uuid]))
+
+
+def assertion_id(award):
+    return absolute(reverse("open_badges:assertion", args=[award.uuid]))
+
+
+ASSERTION_PATH = re.compile(r"^/badges/assertions/(?P<uuid>[0-9a-fA-F-]{36})/?$")
+
+
+def issuer_json():
+    from curriculum.models import BadgeIssuer
+
+    profile = BadgeIssuer.load().profile()
+    data = {
+        "@context": CONTEXT,
+        "type": "Issuer",
+        "id": issuer_id(),
+        "name": profile["name"],
+        "url": profile["url"],
+        "email": profile["email"],
+        "description": profile["description"],
+        "image": absolute(reverse("open_badges:issuer_image")),
+    }
+    return data
+
+
+def badge_class_json(badge):
+    alignments = [
+        {
+            "targetName": f"SDG {goal.number}: {goal.name_en}",
+            "targetUrl": SDG_URL.format(number=goal.number),
+            "targetFramework": "UN Sustainable Development Goals",
+            "targetCode": str(goal.number),
+        }
+        for goal in badge.sdgs.all()
+    ]
+    alignments += [
+        {
+            "targetName": competency.name_en or competency.name_ja,
+            "targetUrl": absolute(f"/curriculum/competencies/{competency.code}"),
+            "targetFramework": "Komatsu SDGs competency framework (Kanazawa University)",
+            "targetCode": competency.code,
+        }
+        for competency in badge.competencies.all()
+    ]
+    return {
+        "@context": CONTEXT,
+        "type": "BadgeClass",
+        "id": badge_class_id(badge),
+        "name": badge.name_ja if not badge.name_en else f"{badge.name_ja} / {badge.name_en}",
+        "description": badge.description,
+        "image": badge_image_url(badge),
+        "criteria": {
+            "id": badge_class_id(badge) + "#criteria",
+            "narrative": badge.criteria_narrative,
+        },
+        "issuer": issuer_id(),
+        "alignment": alignments,
+        "tags": badge.tag_list,
+    }
+
+
+def recipient_identity(email, salt):
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+
+
+def assertion_json(award):
+    data = {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": assertion_id(award),
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": award.recipient_salt,
+            "identity": recipient_identity(award.recipient_email, award.recipient_salt),
+        },
+        "badge": badge_class_id(award.badge),
+        "verification": {"type": "HostedBadge"},
+        "issuedOn": award.issued_on.isoformat(),
+        "image": badge_image_url(award.badge),
+    }
+    if award.narrative:
+        data["narrative"] = award.narrative
+    if award.evidence_url or award.narrative:
+        evidence = {"narrative": award.narrative or award.badge.criteria_narrative}
+        if award.evidence_url:
+            evidence["id"] = award.evidence_url
+        data["evidence"] = [evidence]
+    if award.revoked:
+        data["revoked"] = True
+        data["revocationReason"] = award.revocation_reason
+    return data
+
+
+def revoked_json(award):
+    return {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": assertion_id(award),
+        "revoked": True,
+        "revocationReason": award.revocation_reason,
+    }
+
+
+def is_published(award):
+    """Whether the assertion may be served at all (children's wait for a guardian)."""
+    from learners.services import is_child
+
+    return award.guardian_shared or (bool(award.recipient_email) and not is_child(award.user))
+
+
+def badge_png(badge):
+    """The badge's picture as PNG bytes: the uploaded image, else our drawn artwork."""
+    if badge.image_id:
+        with badge.image.open_file() as source:
+            image = Image.open(source)
+            image.load()
+        buffer = io.BytesIO()
+        image.convert("RGBA").save(buffer, format="PNG")
+        return buffer.getvalue()
+    goals = list(badge.sdgs.all())
+    stage = badge.life_stage
+    return draw_badge_png(
+        label=badge.name_ja,
+        sdg_colours=[goal.colour for goal in goals],
+        sdg_numbers=[goal.number for goal in goals],
+        stage_colour=stage.colour if stage else None,
+        stage_label=stage.name_ja if stage else "",
+    )
+
+
+def bake_png(png_bytes, assertion):
+    """The picture with the assertion baked in: exactly one uncompressed iTXt chunk
+    ``openbadges`` holding the assertion JSON (any text chunks of the source dropped)."""
+    image = Image.open(io.BytesIO(png_bytes))
+    image.load()
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("openbadges", json.dumps(assertion, ensure_ascii=False), zip=False)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+class NotABakedBadge(ValueError):
+    """What someone presented is not a PNG carrying an Open Badge; str() says why."""
+
+
+def png_chunks(data):
+    """[(type, payload)] of a PNG, checking the signature, lengths and CRCs."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise NotABakedBadge(_("This file is not a PNG image."))
+    chunks, position = [], len(PNG_SIGNATURE)
+    while position < len(data):
+        if position + 8 > len(data) or len(chunks) >= MAX_PNG_CHUNKS:
+            raise NotABakedBadge(_("This PNG file is damaged."))
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        end = position + 8 + length
+        if end + 4 > len(data):
+            raise NotABakedBadge(_("This PNG file is damaged."))
+        payload = data[position + 8 : end]
+        (crc,) = struct.unpack(">I", data[end : end + 4])
+        if zlib.crc32(kind + payload) & 0xFFFFFFFF != crc:
+            raise NotABakedBadge(_("This PNG file is damaged."))
+        chunks.append((kind, payload))
+        position = end + 4
+        if kind == b"IEND":
+            break
+    return chunks
+
+
+def read_itxt(payload):
+    """(keyword, text) of an iTXt chunk's payload."""
+    keyword, _separator, rest = payload.partition(b"\x00")
+    if len(rest) < 2:
+        raise NotABakedBadge(_("This PNG file is damaged."))
+    compressed, _method, rest = rest[0], rest[1], rest[2:]
+    _language, _separator, rest = rest.partition(b"\x00")
+    _translated, _separator, text = rest.partition(b"\x00")
+    if compressed:
+        try:
+            text = zlib.decompress(text, bufsize=1 << 16)
+        except zlib.error as error:
+            raise NotABakedBadge(_("This PNG file is damaged.")) from error
+    try:
+        return keyword, text.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NotABakedBadge(_("The badge data in this image is not readable.")) from error
+
+
+def baked_assertion(png_data):
+    """What a baked PNG carries: the assertion as a dict, or its URL as a string."""
+    found = [
+        read_itxt(payload)[1]
+        for kind, payload in png_chunks(png_data)
+        if kind == b"iTXt" and payload.startswith(BAKED_KEYWORD + b"\x00")
+    ]
+    if not found:
+        raise NotABakedBadge(_("This image carries no Open Badge."))
+    if len(found) > 1:
+        raise NotABakedBadge(_("This image carries more than one badge, which is not allowed."))
+    text = found[0].strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise NotABakedBadge(_("The badge data in this image is not readable.")) from error
+        if not isinstance(data, dict):
+            raise NotABakedBadge(_("The badge data in this image is not readable."))
+        return data
+    return text
+
+
+@dataclass
+class BadgeCheck:
+    """The outcome of checking a presented badge, for the verify page."""
+
+    valid: bool
+    message: str
+    award: object = None
+    revoked: bool = False
+    email_matches: bool | None = None
+    tampered: bool = False
+
+
+def check_badge(presented, *, email=""):
+    """Check a baked assertion (dict) or an assertion URL (str) against our records.
+
+    Only URLs of this platform are understood (looked up in-process, never fetched).
+    """
+    from learners.models import BadgeAward
+
+    url = presented.get("id") if isinstance(presented, dict) else presented
+    base = settings.MANABI_BASE_URL
+    if not isinstance(url, str) or not url.startswith(base + "/"):
+        return BadgeCheck(
+            False,
+            _(
+                "This badge was not issued by this platform, so it cannot be checked here. "
+                "Only badges whose address starts with %(base)s can be checked."
+            )
+            % {"base": base},
+        )
+    match = ASSERTION_PATH.match(url[len(base) :].split("?", 1)[0])
+    award = None
+    if match:
+        award = (
+            BadgeAward.objects.select_related("badge", "user", "user__learner_profile")
+            .filter(uuid=match["uuid"].lower())
+            .first()
+        )
+    if award is None or not is_published(award):
+        return BadgeCheck(False, _("No badge with this address was issued by this platform."))
+
+    issued = assertion_json(award)
+    tampered = False
+    if isinstance(presented, dict):
+        compared = ("id", "recipient", "badge", "issuedOn", "verification")
+        tampered = any(presented.get(key) != issued.get(key) for key in compared)
+    email_matches = None
+    if email:
+        email_matches = (
+            recipient_identity(email, award.recipient_salt) == issued["recipient"]["identity"]
+        )
+    if tampered:
+        return BadgeCheck(
+            False,
+            _("The badge data in this image was changed: it does not match what was issued."),
+            award=award,
+            tampered=True,
+            email_matches=email_matches,
+        )
+    if award.revoked:
+        return BadgeCheck(
+            False,
+            _("This badge was revoked: %(reason)s") % {"reason": award.revocation_reason},
+            award=award,
+            revoked=True,
+            email_matches=email_matches,
+        )
+    return BadgeCheck(
+        True,
+        _("This badge is valid: it was issued by this platform and has not been revoked."),
+        award=award,
+        email_matches=email_matches,
+    )
