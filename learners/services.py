@@ -716,10 +716,12 @@ def share_child_badge(award, *, identity_email, shared_by):
     return award
 
 
-def award_badges_for_completion(user, course_key):
-    """Award every active badge whose rule ``complete_course`` just made true."""
+def award_badges_for_completion(user, course_key, *, completed_at=None):
+    """Award every active badge whose rule ``complete_course`` just made true, dated
+    when the course was completed."""
     from learners.badge_rules import badges_earned_after_completion
 
     return [
-        award_badge(user, badge)[0] for badge in badges_earned_after_completion(user, course_key)
+        award_badge(user, badge, issued_on=completed_at)[0]
+        for badge in badges_earned_after_completion(user, course_key)
     ]

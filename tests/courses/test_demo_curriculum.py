@@ -101,7 +101,7 @@ def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, 
     counts = demo.build_demo_curriculum(
         author_user=author, supervisor_user=supervisor, on_progress=lambda: ticks.append(1)
     )
-    assert counts == {"courses": 2, "programmes": 2}
+    assert counts == {"courses": 2, "programmes": 2, "badges": 4}  # one per course and programme
     assert len(ticks) == 2
 
     courses = CoursePage.objects.live()
@@ -122,7 +122,7 @@ def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, 
     assert "シニアのSDGsプログラム" in programme_html  # what comes next
 
     again = demo.build_demo_curriculum(author_user=author, supervisor_user=supervisor)
-    assert again == {"courses": 0, "programmes": 0}
+    assert again == {"courses": 0, "programmes": 0, "badges": 0}
     assert CoursePage.objects.count() == 2
 
 
