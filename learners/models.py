@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import LifeStage, SustainableDevelopmentGoal, in_active_language
@@ -103,7 +104,7 @@ class LearnerProfile(models.Model):
     def age_this_year(self):
         return timezone.localdate().year - self.birth_year
 
-    @property
+    @cached_property
     def life_stage(self):
         return LifeStage.for_age(self.age_this_year)
 

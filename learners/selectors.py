@@ -111,6 +111,7 @@ class LearnerDashboard:
     completed: list  # [(course page, CourseProgress)], most recent first
     recent_results: list  # [RecentResult]
     field_visits: list  # [(FieldVisit, lesson page or None)]
+    new_badges: list  # [BadgeAward] the learner has not seen yet
 
 
 RECENT_ITEMS = 8
@@ -160,6 +161,11 @@ def learner_dashboard(user):
         completed=completed,
         recent_results=recent,
         field_visits=[(visit, lessons.get(visit.lesson_key)) for visit in visits],
+        new_badges=list(
+            BadgeAward.objects.filter(user=user, seen_at__isnull=True, revoked_at__isnull=True)
+            .select_related("badge")
+            .order_by("-issued_on")[:RECENT_ITEMS]
+        ),
     )
 
 

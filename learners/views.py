@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,6 +114,9 @@ def _own_award(request, uuid):
 
 @login_required
 def portfolio(request):
+    BadgeAward.objects.filter(user=request.user, seen_at__isnull=True).update(
+        seen_at=timezone.now()
+    )
     return TemplateResponse(
         request,
         "learners/portfolio.html",

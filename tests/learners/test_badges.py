@@ -427,3 +427,12 @@ def test_two_simultaneous_awards_of_one_badge_make_one_assertion(badge):
         thread.join()
     assert sorted(created) == [False, False, False, True]
     assert BadgeAward.objects.filter(user=person, badge=badge).count() == 1
+
+
+def test_the_dashboard_announces_a_new_badge_until_the_portfolio_is_opened(client, badge):
+    person = learner()
+    award_badge(person, badge)
+    client.force_login(person)
+    assert "木場潟の生きもの" in client.get("/me/").content.decode()
+    client.get("/me/portfolio/")
+    assert "木場潟の生きもの" not in client.get("/me/").content.decode()
