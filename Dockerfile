@@ -43,6 +43,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     PORT=8000
 
+# Japanese glyphs for the badge pictures drawn with Pillow (curriculum/badge_art.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 # Fixed uid/gid so volume ownership and Kubernetes runAsNonRoot checks are predictable.
 RUN groupadd --system --gid 10001 manabi \
     && useradd --system --uid 10001 --gid manabi --home-dir /app --no-create-home \
