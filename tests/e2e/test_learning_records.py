@@ -10,6 +10,7 @@ nothing is counted twice.
 
 import json
 import re
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -578,3 +579,30 @@ def test_an_answer_whose_reply_was_lost_on_the_way_back_counts_once(site, page, 
     assert rows.filter(verb_id=ANSWERED).count() == 1
     assert result_for(learner, lesson).attempts == 1
     assert refusals() == []
+
+
+def test_a_statement_the_server_refuses_does_not_hold_back_the_others(
+    site, page, learner, refusals
+):
+    lesson = lesson_playing("truefalse-1.6.h5p")
+    open_lesson_and_settle(page, site, learner, lesson)
+    good = {
+        "actor": {"objectType": "Agent", "account": {"homePage": site.url, "name": "x"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"objectType": "Activity", "id": activity_id_of(lesson)},
+    }
+    queue = [
+        {**good, "id": str(uuid.uuid4())},
+        {**good, "id": str(uuid.uuid4()), "verb": {"id": "not an IRI"}},
+        {**good, "id": str(uuid.uuid4())},
+    ]
+    page.evaluate(
+        "([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
+        [f"{QUEUE_PREFIX}{learner.pk}", queue],
+    )
+    page.reload()  # the next page load sends the queue
+    wait_for(page, lambda: all_sent(page), "the queue to empty", seconds=8)
+    stored = set(stored_for(learner, lesson).values_list("id", flat=True))
+    assert {uuid.UUID(queue[0]["id"]), uuid.UUID(queue[2]["id"])} <= stored
+    assert uuid.UUID(queue[1]["id"]) not in stored
+    assert [status for status, _sent, _reply in refusals()] == [400, 400]  # batch, then alone

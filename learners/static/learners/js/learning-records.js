@@ -31,6 +31,7 @@
   var pause = 1000;
   var timer = null;
   var sending = false;
+  var singlesLeft = 0; // after a refused batch: send its statements one at a time
   var memoryQueue = [];
   var state = (window.manabiRecords = { sent: 0, failures: 0, pending: 0 });
 
@@ -134,9 +135,12 @@
       return;
     }
     sending = true;
-    // After a refusal, statements go one at a time so that one bad statement
-    // cannot hold back the rest.
-    var batch = queue.slice(0, pause > 1000 ? 1 : BATCH_SIZE);
+    // After a refused batch, its statements go one at a time, so that one bad
+    // statement cannot hold back the rest.
+    var batch = queue.slice(0, singlesLeft > 0 ? 1 : BATCH_SIZE);
+    if (singlesLeft > 0) {
+      singlesLeft -= 1;
+    }
     var ids = batch.map(function (statement) {
       return statement.id;
     });
@@ -162,10 +166,12 @@
         sending = false; // signed out: keep the queue for when this learner is back
         return;
       }
-      if (response.status === 400 || response.status === 409) {
-        pause = Math.max(pause, 2000); // next time, one at a time
-      }
       sending = false;
+      if (response.status === 400 || response.status === 409) {
+        singlesLeft = batch.length; // the server answered: no need to wait
+        schedule(0);
+        return;
+      }
       retryLater();
     } catch (error) {
       sending = false;
