@@ -13,6 +13,7 @@ import uuid
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -79,6 +80,13 @@ def _parse_body(request):
 
 @csrf_exempt  # checked below for session authentication only (Basic needs no token)
 def statements(request):
+    """Errors are explained in the client's language (cookie or Accept-Language): this path
+    has no language prefix, which would otherwise mean Japanese."""
+    with translation.override(translation.get_language_from_request(request)):
+        return _statements(request)
+
+
+def _statements(request):
     version = request.headers.get(VERSION_HEADER, "")
     if not VERSION_PATTERN.match(version):
         return _error(

@@ -451,3 +451,12 @@ def test_reaching_the_end_after_passing_completes_the_lesson_and_the_course_once
         assert heard == [(learner, course.translation_key)]
     finally:
         course_completed.disconnect(hear)
+
+
+def test_refusals_are_explained_in_the_clients_language(client, reference_data):
+    client.force_login(make_learner())
+    bad = {**statement(), "verb": {"id": "not an IRI"}}
+    japanese = send(client, bad, headers={**XAPI_HEADERS, "Accept-Language": "ja"})
+    assert "IRI" in reason(japanese) and "でなければ" in reason(japanese)
+    english = send(client, bad)
+    assert "must be an IRI" in reason(english)
