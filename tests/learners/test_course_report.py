@@ -6,26 +6,25 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.h5p.services import import_h5p_package
-from courses.h5p_quiz_builder import build_manabi_quiz_package
-from courses.models import LessonPage
-from courses.outlines import block_activity_iri, lesson_activity_iri
 from learners import roles
 from learners.models import LearnerProfile
 from learners.reports import course_report, course_structure, learner_rows, score_bin
 from learners.selectors import course_progress_for
-from learners.services import enrol_learner, record_statements
+from learners.services import enrol_learner
 from tests.factories import UserFactory, make_course, make_learner
+from tests.learning import (
+    answer,
+    h5p,
+    lessons_of,
+    make_quiz_package,
+    reach_end,
+)
 
 pytestmark = pytest.mark.django_db
-
-ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
 
 
 @pytest.fixture(autouse=True)
@@ -33,52 +32,15 @@ def base_url(settings):
     settings.MANABI_BASE_URL = "https://manabi.example.jp"
 
 
-def quiz_package(title):
-    package = build_manabi_quiz_package(
-        title=title,
-        language="ja",
-        questions=[{"type": "truefalse", "text": "木場潟は小松市にある。", "correct": True}],
-    )
-    return import_h5p_package(ContentFile(package, name="quiz.h5p"))
-
-
-def h5p(package, pass_mark=60):
-    return ("h5p", {"package": package, "pass_mark": pass_mark, "fallback_text": ""})
-
-
 @pytest.fixture
 def course(reference_data):
     """Two lessons, each with one scored H5P quiz (pass mark 60%)."""
-    first = quiz_package("｜木場潟《きばがた》クイズ")
-    second = quiz_package("水質クイズ")
+    first = make_quiz_package("｜木場潟《きばがた》クイズ")
+    second = make_quiz_package("水質クイズ")
     return make_course(
         title="木場潟の生きものと水",
         lessons=[("水を調べる", [h5p(first)]), ("生きものを守る", [h5p(second)])],
     )
-
-
-def lessons_of(course):
-    return list(LessonPage.objects.child_of(course).order_by("path"))
-
-
-def statement(verb, object_id, scaled=None):
-    data = {
-        "actor": {"mbox": "mailto:someone@example.jp"},
-        "verb": {"id": verb},
-        "object": {"id": object_id},
-    }
-    if scaled is not None:
-        data["result"] = {"score": {"scaled": scaled, "raw": scaled * 10, "min": 0, "max": 10}}
-    return data
-
-
-def answer(user, lesson, scaled):
-    block = next(block for block in lesson.body if block.block_type == "h5p")
-    record_statements(user, [statement(ANSWERED, block_activity_iri(block.id), scaled)])
-
-
-def reach_end(user, lesson):
-    record_statements(user, [statement(EXPERIENCED, lesson_activity_iri(lesson.translation_key))])
 
 
 @pytest.fixture

@@ -5,14 +5,11 @@ import re
 import uuid
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from courses.field_activities import check_in_url
 from courses.h5p.services import import_h5p_package
-from courses.h5p_quiz_builder import build_manabi_quiz_package
-from courses.models import LessonPage
-from courses.outlines import block_activity_iri, lesson_activity_iri
+from courses.outlines import block_activity_iri
 from learners.models import (
     ActivityResult,
     CourseCompletion,
@@ -23,11 +20,18 @@ from learners.models import (
 from learners.services import record_statements
 from learners.signals import course_completed
 from tests.factories import make_catalogue, make_course, make_learner
+from tests.learning import (
+    EXPERIENCED,
+    answer,
+    h5p,
+    lessons_of,
+    make_quiz_package,
+    reach_end,
+    statement,
+)
 
 pytestmark = pytest.mark.django_db
 
-ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
 FIELD_ACTIVITY = (
     "field_activity",
     {
@@ -47,40 +51,7 @@ def base_url(settings):
 
 @pytest.fixture
 def quiz(reference_data):
-    package = build_manabi_quiz_package(
-        title="木場潟クイズ",
-        language="ja",
-        questions=[{"type": "truefalse", "text": "木場潟は小松市にある。", "correct": True}],
-    )
-    return import_h5p_package(ContentFile(package, name="quiz.h5p"))
-
-
-def h5p(package, pass_mark=60):
-    return ("h5p", {"package": package, "pass_mark": pass_mark, "fallback_text": ""})
-
-
-def lessons_of(course):
-    return list(LessonPage.objects.child_of(course).order_by("path"))
-
-
-def statement(verb, object_id, scaled=None):
-    data = {
-        "actor": {"mbox": "mailto:someone@example.jp"},
-        "verb": {"id": verb},
-        "object": {"id": object_id},
-    }
-    if scaled is not None:
-        data["result"] = {"score": {"scaled": scaled, "raw": scaled * 10, "min": 0, "max": 10}}
-    return data
-
-
-def answer(user, lesson, scaled):
-    block = next(block for block in lesson.body if block.block_type == "h5p")
-    record_statements(user, [statement(ANSWERED, block_activity_iri(block.id), scaled)])
-
-
-def reach_end(user, lesson):
-    record_statements(user, [statement(EXPERIENCED, lesson_activity_iri(lesson.translation_key))])
+    return make_quiz_package()
 
 
 def test_a_course_completes_once_when_every_lesson_is_done(

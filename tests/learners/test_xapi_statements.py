@@ -7,18 +7,16 @@ import json
 import uuid
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
-from courses.h5p.services import import_h5p_package
-from courses.h5p_quiz_builder import build_manabi_quiz_package
 from courses.models import LessonPage
 from courses.outlines import block_activity_iri, lesson_activity_iri
 from learners.models import ActivityResult, CourseCompletion, LearningStatement, LessonProgress
 from learners.services import create_xapi_credential
 from learners.signals import course_completed
 from tests.factories import UserFactory, make_course, make_learner
+from tests.learning import h5p, make_quiz_package
 
 pytestmark = pytest.mark.django_db
 
@@ -379,13 +377,7 @@ def test_a_wrong_or_revoked_xapi_secret_is_refused(learner):
 
 @pytest.fixture
 def quiz_lesson(reference_data):
-    package = build_manabi_quiz_package(
-        title="木場潟クイズ",
-        language="ja",
-        questions=[{"type": "truefalse", "text": "木場潟は小松市にある。", "correct": True}],
-    )
-    quiz = import_h5p_package(ContentFile(package, name="quiz.h5p"))
-    block = ("h5p", {"package": quiz, "pass_mark": 60, "fallback_text": "木場潟の問題"})
+    block = h5p(make_quiz_package(), fallback_text="木場潟の問題")
     course = make_course(lessons=[("木場潟クイズ", [("text", "<p>読もう</p>"), block])])
     return LessonPage.objects.child_of(course).get()
 
