@@ -1,5 +1,6 @@
 """Steps that write a person's record. Views, forms, commands and tests call these."""
 
+import contextlib
 import hashlib
 import secrets
 import uuid
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -287,6 +288,7 @@ LESSON_END_VERBS = {
     "http://adlnet.gov/expapi/verbs/completed",
 }
 SCORE_TOLERANCE = 1e-9
+CREDENTIAL_USE_PRECISION = timezone.timedelta(minutes=1)
 
 
 class StatementConflict(Exception):
@@ -354,32 +356,94 @@ def record_statements(user, statements, *, statement_id=None):
     if len(set(ids)) != len(ids):
         raise StatementInvalid(_("id: the same statement id appears twice in one request"))
 
-    with transaction.atomic():
-        existing = {
-            str(row.id): row
-            for row in LearningStatement.objects.filter(id__in=ids).only("id", "user", "statement")
-        }
-        new_rows = []
-        for statement in prepared:
-            stored = existing.get(statement["id"])
-            if stored is not None:
-                if stored.user_id != user.pk or not same_statement(stored.statement, statement):
-                    raise StatementConflict(
-                        _("A different statement with the id %(id)s is already stored.")
-                        % {"id": statement["id"]}
-                    )
-                continue
-            new_rows.append(_statement_row(user, statement, now))
+    rows = [_statement_row(user, dict(statement), now) for statement in prepared]
+    # One statement that moves no progress (a sub-question) is a single INSERT, atomic by
+    # itself; everything else is stored together with its progress, or not at all.
+    moves_progress = any(row.is_root and (row.block_id or row.lesson_key) for row in rows)
+    alone = len(rows) == 1 and not moves_progress
+    with contextlib.nullcontext() if alone else transaction.atomic():
         try:
-            with transaction.atomic():
-                LearningStatement.objects.bulk_create(new_rows)
-        except IntegrityError as error:  # the same ids sent concurrently
+            inserted = _insert_new_statements(rows)
+        except IntegrityError as error:  # the same ids sent concurrently (COPY)
             raise StatementConflict(
                 _("These statements are being stored by another request; send them again.")
             ) from error
+        if len(inserted) < len(rows):  # retries (or a conflict): compare with what is stored
+            by_id = {str(row.id): row for row in rows}
+            missing = [key for key in by_id if uuid.UUID(key) not in inserted]
+            stored_rows = LearningStatement.objects.filter(id__in=missing).only(
+                "id", "user", "statement"
+            )
+            for stored in stored_rows:
+                incoming = next(st for st in prepared if st["id"] == str(stored.id))
+                if stored.user_id != user.pk or not same_statement(stored.statement, incoming):
+                    raise StatementConflict(
+                        _("A different statement with the id %(id)s is already stored.")
+                        % {"id": str(stored.id)}
+                    )
+        new_rows = [row for row in rows if row.id in inserted]
         if new_rows:
             update_progress_from_statements(user, new_rows)
     return ids
+
+
+def _insert_new_statements(rows):
+    """Store the rows whose id is not stored yet; return the set of ids inserted.
+
+    A large batch on PostgreSQL: one query for the ids already there, then one COPY.
+    Otherwise one ``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id``.
+    """
+    if len(rows) > 10 and connection.vendor == "postgresql":
+        existing = set(
+            LearningStatement.objects.filter(id__in=[row.id for row in rows]).values_list(
+                "id", flat=True
+            )
+        )
+        new = [row for row in rows if row.id not in existing]
+        with transaction.atomic():
+            _insert_statements(new)
+        return {row.id for row in new}
+    fields = LearningStatement._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(LearningStatement._meta.db_table)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(getattr(row, field.attname), connection)
+        for row in rows
+        for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names come from the model's meta (quoted); every value is a parameter.
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
+            "ON CONFLICT (id) DO NOTHING RETURNING id",
+            params,
+        )
+        # PostgreSQL returns UUIDs; SQLite the 32 hex digits Django stores there.
+        return {uuid.UUID(str(row[0])) for row in cursor.fetchall()}
+
+
+def _insert_statements(rows):
+    """Insert new LearningStatement rows: one COPY on PostgreSQL, bulk_create elsewhere.
+
+    Django's bulk_create sends the rows as UNNEST arrays, and psycopg escapes each
+    statement's JSON for the array literal in Python, character by character.
+    """
+    if connection.vendor != "postgresql" or len(rows) < 2:
+        LearningStatement.objects.bulk_create(rows)
+        return
+    fields = LearningStatement._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(LearningStatement._meta.db_table)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        field.get_db_prep_save(getattr(row, field.attname), connection)
+                        for field in fields
+                    ]
+                )
 
 
 def _statement_row(user, statement, now):
@@ -452,15 +516,26 @@ def update_progress_from_statements(user, rows):
             elif key not in created:
                 changed[key] = result
             _apply_statement(result, activity, row)
-    ActivityResult.objects.bulk_create(created.values())
-    if changed:
-        ActivityResult.objects.bulk_update(
-            changed.values(),
-            ["best_scaled_score", "success", "completed", "viewed", "attempts", "last_at"],
-        )
+    if created:
+        ActivityResult.objects.bulk_create(created.values())
+    fields = ["best_scaled_score", "success", "completed", "viewed", "attempts", "last_at"]
+    if len(changed) == 1:
+        (result,) = changed.values()
+        result.save(update_fields=fields)
+    elif changed:
+        ActivityResult.objects.bulk_update(changed.values(), fields)
     lesson_keys = {key[0] for key in results} | set(reached_end)
+    known_outlines = {
+        activity.outline.lesson_key: activity.outline
+        for activities in activities_by_block.values()
+        for activity in activities
+    }
     refresh_lesson_progress(
-        user, lesson_keys, reached_end=reached_end, at=max(row.timestamp for row in rows)
+        user,
+        lesson_keys,
+        reached_end=reached_end,
+        at=max(row.timestamp for row in rows),
+        outlines=known_outlines if set(known_outlines) >= lesson_keys else None,
     )
 
 
@@ -481,69 +556,103 @@ def _apply_statement(result, activity, row):
         result.completed = True
 
 
-def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None):
+def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None, outlines=None):
     """Recompute the learner's progress in these lessons and complete what is now done.
 
     A lesson completes when the learner reached its end, passed every scored activity,
     viewed every unscored one and visited every field activity; a course completes (through
     ``complete_course``) when every lesson of it has. ``at`` is when the learner did what
     completes them (a statement's timestamp; queued statements may arrive later).
+    ``outlines`` ({lesson key: LessonOutline}) may be passed when the caller has them.
+
+    Few queries: the learner's progress rows; outlines only for lessons without a row yet;
+    what a lesson asks for only while it is reached but not completed.
     """
     reached_end = reached_end or {}
     at = min(at or timezone.now(), timezone.now())
-    outlines = list(
-        LessonOutline.objects.filter(lesson_key__in=lesson_keys).prefetch_related("activities")
-    )
-    if not outlines:
-        return
-    keys = [outline.lesson_key for outline in outlines]
-    done_activities = {
-        (lesson_key, block_id)
-        for lesson_key, block_id in ActivityResult.objects.filter(
-            user=user, lesson_key__in=keys, success=True
-        ).values_list("lesson_key", "block_id")
-    }
-    visited = set(
-        FieldVisit.objects.filter(user=user, lesson_key__in=keys).values_list(
-            "lesson_key", "block_id"
-        )
-    )
+    lesson_keys = set(lesson_keys)
     progress = {
-        row.lesson_key: row for row in LessonProgress.objects.filter(user=user, lesson_key__in=keys)
+        row.lesson_key: row
+        for row in LessonProgress.objects.filter(user=user, lesson_key__in=lesson_keys)
     }
-    created, changed, newly_completed_courses = [], [], set()
-    for outline in outlines:
-        row = progress.get(outline.lesson_key)
+    without_row = lesson_keys - set(progress)
+    if outlines is None and without_row:
+        outlines = {
+            outline.lesson_key: outline
+            for outline in LessonOutline.objects.filter(lesson_key__in=without_row)
+        }
+    created, changed, open_keys = [], [], []
+    for key in lesson_keys:
+        row = progress.get(key)
         if row is None:
-            row = LessonProgress(
-                user=user, lesson_key=outline.lesson_key, course_key=outline.course_key
+            outline = (outlines or {}).get(key)
+            if outline is None:
+                continue  # not (or no longer) a published lesson
+            row = progress[key] = LessonProgress(
+                user=user, lesson_key=key, course_key=outline.course_key
             )
             created.append(row)
-        else:
-            changed.append(row)
-        if outline.lesson_key in reached_end and row.reached_end_at is None:
-            row.reached_end_at = reached_end[outline.lesson_key]
-        finished = row.reached_end_at is not None and all(
-            (outline.lesson_key, activity.block_id) in (done_activities | visited)
-            for activity in outline.activities.all()
+        if key in reached_end and row.reached_end_at is None:
+            row.reached_end_at = reached_end[key]
+            if row.pk is not None:
+                changed.append(row)
+        if row.reached_end_at is not None and row.completed_at is None:
+            open_keys.append(key)
+    newly_completed_courses = set()
+    if open_keys:
+        for outline, finished in _finished_lessons(user, open_keys):
+            if finished:
+                row = progress[outline.lesson_key]
+                row.completed_at = at
+                newly_completed_courses.add(row.course_key)
+                if row.pk is not None and row not in changed:
+                    changed.append(row)
+    if created:
+        LessonProgress.objects.bulk_create(created)
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(user=user, course_key=key, source=Enrolment.Source.LESSON_VISIT)
+                for key in {row.course_key for row in created}
+            ],
+            ignore_conflicts=True,
         )
-        if finished and row.completed_at is None:
-            row.completed_at = at
-            newly_completed_courses.add(outline.course_key)
-    LessonProgress.objects.bulk_create(created)
     if changed:
         LessonProgress.objects.bulk_update(
             changed, ["reached_end_at", "completed_at", "updated_at"]
         )
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(user=user, course_key=key, source=Enrolment.Source.LESSON_VISIT)
-            for key in {outline.course_key for outline in outlines}
-        ],
-        ignore_conflicts=True,
-    )
     if newly_completed_courses:
         _complete_finished_courses(user, newly_completed_courses, at)
+
+
+def _finished_lessons(user, lesson_keys):
+    """(outline, whether the learner did everything it asks) for these published lessons."""
+    outlines = list(
+        LessonOutline.objects.filter(lesson_key__in=lesson_keys).prefetch_related("activities")
+    )
+    required = [activity for outline in outlines for activity in outline.activities.all()]
+    done = set()
+    if any(activity.kind == LessonActivity.Kind.H5P for activity in required):
+        done |= set(
+            ActivityResult.objects.filter(
+                user=user, lesson_key__in=lesson_keys, success=True
+            ).values_list("lesson_key", "block_id")
+        )
+    if any(activity.kind == LessonActivity.Kind.FIELD for activity in required):
+        done |= set(
+            FieldVisit.objects.filter(user=user, lesson_key__in=lesson_keys).values_list(
+                "lesson_key", "block_id"
+            )
+        )
+    return [
+        (
+            outline,
+            all(
+                (outline.lesson_key, activity.block_id) in done
+                for activity in outline.activities.all()
+            ),
+        )
+        for outline in outlines
+    ]
 
 
 def _complete_finished_courses(user, course_keys, at):
@@ -627,7 +736,10 @@ def authenticate_xapi_credential(key, secret):
     expected = hashlib.sha256(secret.encode()).hexdigest()
     if not secrets.compare_digest(expected, credential.secret_hash):
         return None
-    XAPICredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if credential.last_used_at is None or now - credential.last_used_at > CREDENTIAL_USE_PRECISION:
+        # To the minute is enough: no write on every statement a tool sends.
+        XAPICredential.objects.filter(pk=credential.pk).update(last_used_at=now)
     return credential.user
 
 

@@ -452,3 +452,17 @@ def test_refusals_are_explained_in_the_clients_language(client, reference_data):
     assert "IRI" in reason(japanese) and "でなければ" in reason(japanese)
     english = send(client, bad)
     assert "must be an IRI" in reason(english)
+
+
+def test_a_large_batch_is_stored_once_however_often_it_is_retried(signed_in):
+    batch = [{**scored(index / 20), "id": str(uuid.uuid4())} for index in range(20)]
+    assert send(signed_in, batch).json() == [item["id"] for item in batch]
+    assert send(signed_in, batch).status_code == 200  # the whole batch again
+    assert send(signed_in, batch[5:15] + [scored(0.5)]).status_code == 200  # part of it, one new
+    assert LearningStatement.objects.count() == 21
+
+    changed = [dict(item) for item in batch]
+    changed[7] = {**changed[7], "result": {"score": {"scaled": 1.0}}}
+    conflict = send(signed_in, changed)
+    assert conflict.status_code == 409 and batch[7]["id"] in reason(conflict)
+    assert LearningStatement.objects.count() == 21

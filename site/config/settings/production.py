@@ -10,7 +10,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, MANABI_BASE_URL, STORAGES
+from .base import CONTENT_SECURITY_POLICY, DATABASES, MANABI_BASE_URL, STORAGES
 
 
 def required_environment(name, explanation):
@@ -36,6 +36,11 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [MANABI_BASE_URL] if MANABI_BASE_URL.startswith("https://") else []
+
+# Keep database connections between requests (a new one costs more than most requests),
+# checked before reuse. DATABASE_CONN_MAX_AGE=0 turns this off (e.g. behind PgBouncer).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Behind a TLS-terminating proxy (the load balancer in front of gunicorn).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

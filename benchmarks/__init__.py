@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand, never by the test suite (see README.md)."""
