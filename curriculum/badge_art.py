@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from curriculum.models import text_colour_on
+
 SIZE = 512
 SUPERSAMPLE = 2
 NEUTRAL = "#0b5d52"  # the platform's primary colour, for badges without SDGs
@@ -32,16 +34,6 @@ def _font(size):
             except OSError:
                 continue
     return ImageFont.load_default(size=size)
-
-
-def _hex_to_rgb(value):
-    value = value.lstrip("#")
-    return tuple(int(value[index : index + 2], 16) for index in (0, 2, 4))
-
-
-def _text_colour_on(background):
-    red, green, blue = _hex_to_rgb(background)
-    return "#1a1a1a" if (0.299 * red + 0.587 * green + 0.114 * blue) > 150 else "#ffffff"
 
 
 def _fits(draw, text, size, width):
@@ -76,7 +68,7 @@ def draw_badge_png(*, label, sdg_colours, sdg_numbers=(), stage_colour=None, sta
     draw.ellipse(
         (inner[0] + gap, inner[1] + gap, inner[2] - gap, inner[3] - gap), fill=centre_colour
     )
-    text_colour = _text_colour_on(centre_colour)
+    text_colour = text_colour_on(centre_colour)
 
     centre = size / 2
     if sdg_numbers:

@@ -369,13 +369,13 @@ def record_statements(user, statements, *, statement_id=None):
                 _("These statements are being stored by another request; send them again.")
             ) from error
         if len(inserted) < len(rows):  # retries (or a conflict): compare with what is stored
-            by_id = {str(row.id): row for row in rows}
-            missing = [key for key in by_id if uuid.UUID(key) not in inserted]
+            sent = {statement["id"]: statement for statement in prepared}
+            missing = [row.id for row in rows if row.id not in inserted]
             stored_rows = LearningStatement.objects.filter(id__in=missing).only(
                 "id", "user", "statement"
             )
             for stored in stored_rows:
-                incoming = next(st for st in prepared if st["id"] == str(stored.id))
+                incoming = sent[str(stored.id)]
                 if stored.user_id != user.pk or not same_statement(stored.statement, incoming):
                     raise StatementConflict(
                         _("A different statement with the id %(id)s is already stored.")

@@ -51,17 +51,26 @@ class _CsrfCheck(CsrfViewMiddleware):
         return reason
 
 
+def basic_credentials(request):
+    """(key, secret) from an ``Authorization: Basic`` header; ("", "") if it is malformed;
+    None when the request sends no Basic credentials."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        key, secret = base64.b64decode(header[6:].strip(), validate=True).decode().split(":", 1)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return "", ""
+    return key, secret
+
+
 def _authenticate(request):
     """(user, via_session): the Basic credential if one is sent, else the session's user."""
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("basic "):
-        try:
-            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
-            key, secret = decoded.split(":", 1)
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return AnonymousUser(), False
-        return authenticate_xapi_credential(key, secret) or AnonymousUser(), False
-    return request.user, True
+    credentials = basic_credentials(request)
+    if credentials is None:
+        return request.user, True
+    user = authenticate_xapi_credential(*credentials) if all(credentials) else None
+    return user or AnonymousUser(), False
 
 
 def _parse_body(request):

@@ -436,3 +436,63 @@ def test_the_dashboard_announces_a_new_badge_until_the_portfolio_is_opened(clien
     assert "木場潟の生きもの" in client.get("/me/").content.decode()
     client.get("/me/portfolio/")
     assert "木場潟の生きもの" not in client.get("/me/").content.decode()
+
+
+def test_a_competency_badge_needs_a_course_that_teaches_the_level(
+    course, django_capture_on_commit_callbacks
+):
+    from courses.models import CourseCompetency
+    from curriculum.badge_rules import REACH_COMPETENCY_LEVEL
+    from curriculum.models import Competency
+
+    competency = Competency.objects.first()
+    CourseCompetency.objects.create(course=course, competency=competency, level=2)
+
+    def competency_badge(level):
+        return BadgeDefinition.objects.create(
+            name_ja=f"レベル{level}",
+            description="…",
+            criteria_narrative="…",
+            rule_type=REACH_COMPETENCY_LEVEL,
+            competency=competency,
+            competency_level=level,
+        )
+
+    reached, beyond = competency_badge(2), competency_badge(3)
+    person = learner()
+    with django_capture_on_commit_callbacks(execute=True):
+        complete_course(person, course.translation_key)
+    assert set(BadgeAward.objects.values_list("badge", flat=True)) == {reached.pk}
+    assert beyond.pk not in set(BadgeAward.objects.values_list("badge", flat=True))
+
+
+def test_checking_badges_on_completion_costs_the_same_however_many_badges_exist(
+    reference_data, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_catalogue
+
+    catalogue = make_catalogue()
+
+    def completion_queries():
+        done = make_course(catalogue, title="講座")
+        person = learner(f"p{BadgeDefinition.objects.count()}")
+        with CaptureQueriesContext(connection) as queries:
+            with django_capture_on_commit_callbacks(execute=True):
+                complete_course(person, done.translation_key)
+        return len(queries)
+
+    def more_badges(count):
+        for number in range(count):
+            other = make_course(catalogue, title=f"別の講座{number}")
+            BadgeDefinition.objects.create(
+                name_ja=f"別のバッジ{number}",
+                description="…",
+                criteria_narrative="…",
+                rule_type=COMPLETE_COURSE,
+                course=other,
+            )
+
+    more_badges(1)
+    few = completion_queries()
+    more_badges(6)
+    assert completion_queries() == few
