@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from config.urls import urlpatterns as real_urlpatterns
-from learners.services import authenticate_xapi_credential
+from learners.services.credentials import authenticate_xapi_credential
 from learners.xapi_views import REALM, basic_credentials
 
 

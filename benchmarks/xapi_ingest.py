@@ -176,8 +176,8 @@ def create_fixture(learner_count):
     from courses.outlines import block_activity_iri, lesson_activity_iri
     from curriculum.models import CityTheme, LifeStage, SustainableDevelopmentGoal
     from home.models import HomePage
-    from learners import services
     from learners.models import ConsentPurpose, District
+    from learners.services import accounts, credentials
 
     package = import_h5p_package(ContentFile(build_manabi_quiz_package(**QUIZ), name="quiz.h5p"))
     question_ids = [
@@ -224,17 +224,17 @@ def create_fixture(learner_count):
     authorizations = []
     district = District.objects.filter(code="kiba").first()
     for number in range(1, learner_count + 1):
-        user = services.create_account_with_verified_email(
+        user = accounts.create_account_with_verified_email(
             username=f"benchmark{number}", email=f"benchmark{number}@example.jp"
         )
-        services.register_learner(
+        accounts.register_learner(
             user,
             display_name=f"ベンチマーク {number}",
             birth_year=1990,
             district=district,
             consents={ConsentPurpose.TERMS_AND_PRIVACY: True},
         )
-        credential, secret = services.create_xapi_credential(user, label="benchmark")
+        credential, secret = credentials.create_xapi_credential(user, label="benchmark")
         token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
         authorizations.append(f"Basic {token}")
     return Fixture(

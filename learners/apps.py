@@ -22,7 +22,7 @@ class LearnersConfig(AppConfig):
         from wagtail import hooks
 
         from learners.page_hooks import enrol_on_lesson_visit
-        from learners.services import ensure_learner_reference_data
+        from learners.services.reference_data import ensure_learner_reference_data
 
         hooks.register("before_serve_page", enrol_on_lesson_visit)
         from learners.signal_handlers import connect_signal_handlers

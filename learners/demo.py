@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from curriculum.models import SustainableDevelopmentGoal
-from learners import roles, services
+from learners import roles
 from learners.models import ConsentPurpose, ConsentRecord, District, SpokenLanguage
+from learners.services import accounts, progress
+from learners.services.statements import record_statements
 
 # Documented in the README as demo-only. Never use these accounts outside a demo.
 DEMO_PASSWORD = "manabi-demo-2026"  # noqa: S105
@@ -116,10 +118,10 @@ def demo_email(username):
 def _create_demo_person(
     *, username, display_name, birth_year, district, languages, interests, consents, password_hash
 ):
-    user = services.create_account_with_verified_email(
+    user = accounts.create_account_with_verified_email(
         username=username, email=demo_email(username), password_hash=password_hash
     )
-    services.register_learner(
+    accounts.register_learner(
         user,
         display_name=display_name,
         birth_year=birth_year,
@@ -159,7 +161,7 @@ def create_demo_accounts(rng, password_hash=None):
                 },
                 password_hash=password_hash,
             )
-            services.add_to_role(user, account.role)
+            accounts.add_to_role(user, account.role)
             if account.staff_superuser:
                 user.is_staff = True
                 user.is_superuser = True
@@ -284,7 +286,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
     """Record the statements (and field visits) of a learner working through a course."""
     from courses.outlines import block_activity_iri, lesson_activity_iri
 
-    services.enrol_learner(user, course.translation_key)
+    progress.enrol_learner(user, course.translation_key)
     lessons_to_do = max(1, round(len(lessons) * finish_ratio))
     at = started_at
     statements = []
@@ -293,7 +295,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
             at += timezone.timedelta(minutes=rng.randint(3, 25))
             if activity.kind == "field":
                 if rng.random() < 0.7:
-                    services.record_field_visit(
+                    progress.record_field_visit(
                         user, lesson=lesson, block_id=activity.block_id, place_name=activity.title
                     )
                 continue
@@ -323,7 +325,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
         )
         at += timezone.timedelta(days=rng.randint(0, 3))
     if statements:
-        services.record_statements(user, statements)
+        record_statements(user, statements)
 
 
 def _showcase_courses(courses, rng):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import SustainableDevelopmentGoal
-from learners import services
 from learners.models import (
     EARLIEST_BIRTH_YEAR,
     ConsentPurpose,
@@ -18,6 +17,7 @@ from learners.models import (
     District,
     SpokenLanguage,
 )
+from learners.services import accounts
 
 
 class SustainableDevelopmentGoalChoiceField(forms.ModelMultipleChoiceField):
@@ -162,7 +162,7 @@ class LearnerSignupForm(TermsConsentMixin, LearnerProfileFieldsMixin, SignupForm
             return super().save(request)
 
     def signup(self, request, user):
-        services.register_learner(user, consents=self.consent_decisions(), **self.profile_values())
+        accounts.register_learner(user, consents=self.consent_decisions(), **self.profile_values())
 
 
 class LearnerLoginForm(LoginForm):
@@ -193,7 +193,7 @@ class CompleteLearnerProfileForm(TermsConsentMixin, LearnerProfileFieldsMixin):
         super().__init__(*args, **kwargs)
 
     def save(self):
-        return services.register_learner(
+        return accounts.register_learner(
             self.user,
             consents=self.consent_decisions(),
             source=ConsentRecord.Source.PROFILE,
@@ -206,7 +206,7 @@ class LearnerProfileForm(LearnerProfileFieldsMixin):
 
     def __init__(self, *args, profile, **kwargs):
         self.profile = profile
-        consents = services.current_consents(profile.user)
+        consents = accounts.current_consents(profile.user)
         initial = {
             "display_name": profile.display_name,
             "birth_year": profile.birth_year,
@@ -221,6 +221,6 @@ class LearnerProfileForm(LearnerProfileFieldsMixin):
         super().__init__(*args, initial=initial, **kwargs)
 
     def save(self):
-        return services.update_learner_profile(
+        return accounts.update_learner_profile(
             self.profile, consents=self.consent_decisions(), **self.profile_values()
         )

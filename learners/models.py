@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.models import LifeStage, SustainableDevelopmentGoal, in_active_language
+from learners.managers import LearningStatementManager
 
 EARLIEST_BIRTH_YEAR = 1900
 
@@ -207,6 +208,8 @@ class LearningStatement(models.Model):
     timestamp = models.DateTimeField(_("timestamp"))
     stored = models.DateTimeField(_("stored"), db_index=True)
     statement = models.JSONField(_("statement"))
+
+    objects = LearningStatementManager()
 
     class Meta:
         verbose_name = _("learning statement")

@@ -150,7 +150,7 @@ def revoked_json(award):
 
 def is_published(award):
     """Whether the assertion may be served at all (children's wait for a guardian)."""
-    from learners.services import is_child
+    from learners.services.badges import is_child
 
     return award.guardian_shared or (bool(award.recipient_email) and not is_child(award.user))
 

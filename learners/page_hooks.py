@@ -2,7 +2,7 @@
 
 from courses.models import LessonOutline, LessonPage
 from learners.models import Enrolment
-from learners.services import enrol_learner
+from learners.services.progress import enrol_learner
 
 
 def enrol_on_lesson_visit(page, request, serve_args, serve_kwargs):

@@ -15,7 +15,7 @@ from courses.models import LessonActivity, LessonOutline, LessonPage
 from curriculum.ruby import strip_ruby
 from learners import roles
 from learners.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress
-from learners.services import SCORE_TOLERANCE
+from learners.services.progress import SCORE_TOLERANCE
 
 # Who may see course reports (and superusers). Learners never: they have no admin access.
 REPORT_ROLES = (

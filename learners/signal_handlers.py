@@ -4,7 +4,7 @@ from learners.signals import course_completed
 
 
 def award_badges_on_completion(sender, user, course_key, completion=None, **kwargs):
-    from learners.services import award_badges_for_completion
+    from learners.services.badges import award_badges_for_completion
 
     award_badges_for_completion(
         user, course_key, completed_at=completion.completed_at if completion else None

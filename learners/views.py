@@ -18,13 +18,8 @@ from learners.forms import CompleteLearnerProfileForm, LearnerProfileForm
 from learners.models import BadgeAward
 from learners.open_badges import assertion_json, badge_png, bake_png, issuer_json
 from learners.selectors import learner_dashboard, learner_portfolio, learner_profile_for
-from learners.services import (
-    BadgeNotAwardable,
-    enrol_learner,
-    is_child,
-    record_field_visit,
-    set_badge_public,
-)
+from learners.services.badges import BadgeNotAwardable, is_child, set_badge_public
+from learners.services.progress import enrol_learner, record_field_visit
 from learners.transcript import render_transcript
 
 CHECK_IN_REFUSAL_STATUS = {"forged": 400, "expired": 410, "gone": 410}

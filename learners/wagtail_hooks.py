@@ -87,7 +87,7 @@ class BadgeAwardCreateView(CreateView):
     """Awarding goes through ``award_badge``, so it is idempotent and the learner is told."""
 
     def save_instance(self):
-        from learners.services import award_badge
+        from learners.services.badges import award_badge
 
         data = self.form.cleaned_data
         award, created = award_badge(
@@ -106,7 +106,7 @@ class BadgeAwardEditView(EditView):
     """Editing an award means revoking it, with a reason (through ``revoke_badge``)."""
 
     def save_instance(self):
-        from learners.services import revoke_badge
+        from learners.services.badges import revoke_badge
 
         return revoke_badge(self.object, reason=self.form.cleaned_data["revocation_reason"])
 

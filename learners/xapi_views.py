@@ -18,11 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from learners.models import LearningStatement
-from learners.services import (
-    StatementConflict,
-    authenticate_xapi_credential,
-    record_statements,
-)
+from learners.services.credentials import authenticate_xapi_credential
+from learners.services.statements import StatementConflict, record_statements
 from learners.xapi import SUPPORTED_VERSION, VERSION_HEADER, VERSION_PATTERN, StatementInvalid
 
 MAX_BODY_BYTES = 2 * 1024 * 1024

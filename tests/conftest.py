@@ -52,7 +52,7 @@ def reference_data(db):
     """
     from curriculum.services import ensure_curriculum_reference_data
     from home.services import ensure_site_structure
-    from learners.services import ensure_learner_reference_data
+    from learners.services.reference_data import ensure_learner_reference_data
 
     home = ensure_site_structure()
     ensure_curriculum_reference_data()

@@ -6,8 +6,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from learners import services
 from learners.models import ConsentPurpose, District
+from learners.services import accounts
 
 TEST_PASSWORD = "komatsu-Kibagata-2026"
 _learner_numbers = itertools.count(1)
@@ -41,10 +41,10 @@ def make_learner(
 ):
     """A user with a verified email, a learner profile and (optionally) another role."""
     username = username or f"learner{next(_learner_numbers)}"
-    user = services.create_account_with_verified_email(
+    user = accounts.create_account_with_verified_email(
         username=username, email=f"{username}@example.jp", password=TEST_PASSWORD
     )
-    services.register_learner(
+    accounts.register_learner(
         user,
         display_name=display_name,
         birth_year=birth_year,
@@ -52,7 +52,7 @@ def make_learner(
         consents=consents or {ConsentPurpose.TERMS_AND_PRIVACY: True},
     )
     if role:
-        services.add_to_role(user, role)
+        accounts.add_to_role(user, role)
     return user
 
 

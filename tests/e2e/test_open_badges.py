@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 from curriculum.badge_rules import COMPLETE_COURSE
 from curriculum.models import BadgeDefinition
 from learners.models import BadgeAward, CourseCompletion
-from learners.services import revoke_badge
+from learners.services.badges import revoke_badge
 from tests.e2e.test_learning_records import (
     all_sent,
     answer_truefalse,

@@ -16,14 +16,14 @@ from curriculum.badge_rules import COMPLETE_COURSE, COMPLETE_PROGRAMME
 from curriculum.models import BadgeDefinition, SustainableDevelopmentGoal
 from learners.models import BadgeAward
 from learners.open_badges import png_chunks, recipient_identity
-from learners.services import (
+from learners.services.badges import (
     BadgeNotAwardable,
     award_badge,
-    complete_course,
     revoke_badge,
     set_badge_public,
     share_child_badge,
 )
+from learners.services.progress import complete_course
 from tests.factories import make_course, make_learner
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from learners import roles
 from learners.models import LearnerProfile
 from learners.reports import course_report, course_structure, learner_rows, score_bin
 from learners.selectors import course_progress_for
-from learners.services import enrol_learner
+from learners.services.progress import enrol_learner
 from tests.factories import UserFactory, make_course, make_learner
 from tests.learning import (
     answer,

@@ -17,7 +17,7 @@ from learners.models import (
     FieldVisit,
     LessonProgress,
 )
-from learners.services import record_statements
+from learners.services.statements import record_statements
 from learners.signals import course_completed
 from tests.factories import make_catalogue, make_course, make_learner
 from tests.learning import (

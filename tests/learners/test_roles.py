@@ -7,7 +7,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from home.models import HomePage
 from learners import roles
-from learners.services import ensure_roles
+from learners.services.reference_data import ensure_roles
 from tests.factories import make_learner
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,7 @@ def test_supervisor_can_publish(reference_data):
 
 def test_roles_table_names_only_existing_permissions():
     """ensure_roles raises RoleSetupError on an unknown permission; it ran at migrate."""
-    from learners.services import RoleSetupError, _permissions_by_name
+    from learners.services.reference_data import RoleSetupError, _permissions_by_name
 
     with pytest.raises(RoleSetupError, match="curriculum.fly_to_the_moon"):
         _permissions_by_name(["curriculum.fly_to_the_moon"])

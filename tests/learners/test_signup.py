@@ -149,12 +149,12 @@ def test_bad_signup_error_in_english(client, reference_data):
 
 def test_profile_failure_rolls_back_the_account(client, reference_data, monkeypatch):
     """If writing the profile fails, no account, address or consent is left behind."""
-    from learners import services
+    from learners.services import accounts
 
     def broken_register(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "register_learner", broken_register)
+    monkeypatch.setattr(accounts, "register_learner", broken_register)
     client.raise_request_exception = False
     response = client.post("/accounts/signup/", signup_data())
     assert response.status_code == 500

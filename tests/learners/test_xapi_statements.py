@@ -13,7 +13,7 @@ from django.utils import timezone
 from courses.models import LessonPage
 from courses.outlines import block_activity_iri, lesson_activity_iri
 from learners.models import ActivityResult, CourseCompletion, LearningStatement, LessonProgress
-from learners.services import create_xapi_credential
+from learners.services.credentials import create_xapi_credential
 from learners.signals import course_completed
 from tests.factories import UserFactory, make_course, make_learner
 from tests.learning import h5p, make_quiz_package

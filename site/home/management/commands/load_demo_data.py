@@ -15,7 +15,7 @@ from curriculum.services import ensure_curriculum_reference_data
 from home.management.progress import ProgressBar
 from home.services import ensure_site_structure
 from learners import demo as learners_demo
-from learners.services import ensure_learner_reference_data
+from learners.services.reference_data import ensure_learner_reference_data
 
 
 class Command(BaseCommand):

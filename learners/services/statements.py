@@ -1,0 +1,127 @@
+"""Storing xAPI statements: validation, retries and conflicts (progress follows in ``progress``)."""
+
+import contextlib
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.outlines import parse_activity_iri
+from learners.models import (
+    LearningStatement,
+)
+from learners.services.progress import update_progress_from_statements
+from learners.xapi import StatementInvalid, read_statement, same_statement, validate_statement
+
+
+class StatementConflict(Exception):
+    """A statement id that is already stored with different content (HTTP 409)."""
+
+
+def account_agent(user):
+    """The xAPI agent for a Manabi account: never the learner's name or email."""
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": settings.MANABI_BASE_URL, "name": str(user.pk)},
+    }
+
+
+def _authority():
+    return {
+        "objectType": "Agent",
+        "account": {"homePage": settings.MANABI_BASE_URL, "name": "manabi"},
+    }
+
+
+def record_statements(user, statements, *, statement_id=None):
+    """Validate, store and learn from xAPI statements sent for ``user``; return their ids.
+
+    All or nothing: one invalid statement raises ``StatementInvalid`` (naming its position)
+    and a reused id with other content raises ``StatementConflict``; either way nothing is
+    stored. The actor is always replaced by the learner's account agent. A statement whose id
+    is already stored with the same content is not stored again (a retry).
+    """
+    if not isinstance(statements, list) or not statements:
+        raise StatementInvalid(_("statements: send a statement or a non-empty list of them"))
+    prepared = []
+    now = timezone.now()
+    for position, statement in enumerate(statements):
+        where = _("statement %(number)d") % {"number": position + 1}
+        try:
+            validate_statement(statement)
+        except StatementInvalid as error:
+            raise StatementInvalid(f"{where}: {error}") from error
+        statement = dict(statement)
+        statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else None
+        if statement_id is not None:
+            if statement["id"] not in (None, str(uuid.UUID(statement_id))):
+                raise StatementInvalid(_("id: must match the statementId parameter"))
+            statement["id"] = str(uuid.UUID(statement_id))
+        statement["id"] = statement["id"] or str(uuid.uuid4())
+        statement["actor"] = account_agent(user)
+        statement.pop("stored", None)
+        statement["authority"] = _authority()
+        statement.setdefault("version", "1.0.0")
+        prepared.append(statement)
+    ids = [statement["id"] for statement in prepared]
+    if len(set(ids)) != len(ids):
+        raise StatementInvalid(_("id: the same statement id appears twice in one request"))
+
+    rows = [_statement_row(user, dict(statement), now) for statement in prepared]
+    # One statement that moves no progress (a sub-question) is a single INSERT, atomic by
+    # itself; everything else is stored together with its progress, or not at all.
+    moves_progress = any(row.is_root and (row.block_id or row.lesson_key) for row in rows)
+    alone = len(rows) == 1 and not moves_progress
+    with contextlib.nullcontext() if alone else transaction.atomic():
+        try:
+            inserted = LearningStatement.objects.insert_new(rows)
+        except IntegrityError as error:  # the same ids sent concurrently (COPY)
+            raise StatementConflict(
+                _("These statements are being stored by another request; send them again.")
+            ) from error
+        if len(inserted) < len(rows):  # retries (or a conflict): compare with what is stored
+            sent = {statement["id"]: statement for statement in prepared}
+            missing = [row.id for row in rows if row.id not in inserted]
+            stored_rows = LearningStatement.objects.filter(id__in=missing).only(
+                "id", "user", "statement"
+            )
+            for stored in stored_rows:
+                incoming = sent[str(stored.id)]
+                if stored.user_id != user.pk or not same_statement(stored.statement, incoming):
+                    raise StatementConflict(
+                        _("A different statement with the id %(id)s is already stored.")
+                        % {"id": str(stored.id)}
+                    )
+        new_rows = [row for row in rows if row.id in inserted]
+        if new_rows:
+            update_progress_from_statements(user, new_rows)
+    return ids
+
+
+def _statement_row(user, statement, now):
+    values = read_statement(statement)
+    statement["stored"] = now.isoformat()
+    statement.setdefault("timestamp", statement["stored"])
+    parsed = parse_activity_iri(values.object_id)
+    block_id = lesson_key = None
+    if parsed and parsed[0] == "block":
+        block_id = parsed[1]
+    elif parsed and parsed[0] == "lesson":
+        lesson_key = parsed[1]
+    return LearningStatement(
+        id=uuid.UUID(statement["id"]),
+        user=user,
+        verb_id=values.verb_id[:255],
+        object_id=values.object_id[:500],
+        block_id=block_id,
+        lesson_key=lesson_key,
+        is_root=values.is_root,
+        score_scaled=values.score_scaled,
+        success=values.success,
+        completion=values.completion,
+        timestamp=values.timestamp or now,
+        stored=now,
+        statement=statement,
+    )
