@@ -5,13 +5,15 @@
 #   docker build -t manabi .
 #
 # Runtime configuration comes from the environment, see
-# site/config/settings/production.py: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
-# DATABASE_URL are required; REDIS_URL, MANABI_BASE_URL, EMAIL_*, AWS_* optional.
+# site/config/settings/production.py: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+# DATABASE_URL (PostgreSQL) and MANABI_BASE_URL (https://) are required, and the
+# settings refuse to load without them; REDIS_URL, EMAIL_*, AWS_* are optional.
 #
 # Release step, once per deploy and before the new web containers start (the web
-# process never migrates): migrations, plus the demo data when MANABI_LOAD_DEMO=1.
+# process never migrates): migrations and the database cache table, plus the demo
+# data when MANABI_LOAD_DEMO=1 (staff demo accounts then get one-time random
+# passwords, printed once by that run).
 #   docker run --rm --env-file prod.env manabi /app/bin/release
-# i.e. python manage.py migrate --noinput && if [ "$MANABI_LOAD_DEMO" = 1 ]; then python manage.py load_demo_data; fi
 #
 # Web:
 #   docker run --env-file prod.env -p 8000:8000 manabi
@@ -63,9 +65,10 @@ COPY . /app
 # .mo files are not committed; Babel compiles them without GNU gettext.
 RUN pybabel compile --domain=django --directory=locale --statistics
 
-# Production settings refuse to load without these two; throwaway values for this
-# step only, so nothing secret-looking persists in the image.
+# Production settings refuse to load without these; throwaway values for this step
+# only (collectstatic connects to no database), so nothing real persists in the image.
 RUN DJANGO_SECRET_KEY=build-only-not-secret DJANGO_ALLOWED_HOSTS=localhost \
+    DATABASE_URL=postgres://build-only@localhost/none MANABI_BASE_URL=https://build.invalid \
     python manage.py collectstatic --noinput
 
 # Uploads normally go to S3 (AWS_STORAGE_BUCKET_NAME); this is for the local-disk case.

@@ -5,6 +5,7 @@ username) and leaves them alone, so the demo never holds duplicates.
 """
 
 import random
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -134,8 +135,20 @@ def _create_demo_person(
     return user
 
 
-def create_demo_accounts(rng, password_hash=None):
-    """One account per role. Returns [(account, created)]."""
+def can_use_admin(account):
+    """Whether the demo account's role (or superuser flag) opens the admin."""
+    role = roles.ROLES_BY_NAME[account.role]
+    return account.staff_superuser or "wagtailadmin.access_admin" in role.model_permissions
+
+
+def create_demo_accounts(rng, password_hash=None, random_staff_passwords=False):
+    """One account per role. Returns [(account, created, one_time_password)].
+
+    With ``random_staff_passwords`` (a deployed demo), every account that can use the
+    admin gets its own random password instead of the public demo one, returned once
+    here and stored only hashed; an existing one that still has the public password
+    gets a new one too. ``one_time_password`` is None for every other account.
+    """
     password_hash = password_hash or make_password(DEMO_PASSWORD)
     user_model = get_user_model()
     districts = {district.code: district for district in District.objects.all()}
@@ -143,9 +156,17 @@ def create_demo_accounts(rng, password_hash=None):
     goals = list(SustainableDevelopmentGoal.objects.all())
     results = []
     for account in DEMO_ACCOUNTS:
-        if user_model.objects.filter(username=account.username).exists():
-            results.append((account, False))
+        private = random_staff_passwords and can_use_admin(account)
+        existing = user_model.objects.filter(username=account.username).first()
+        if existing is not None:
+            one_time_password = None
+            if private and existing.check_password(DEMO_PASSWORD):
+                one_time_password = secrets.token_urlsafe(12)
+                existing.set_password(one_time_password)
+                existing.save(update_fields=["password"])
+            results.append((account, False, one_time_password))
             continue
+        one_time_password = secrets.token_urlsafe(12) if private else None
         with transaction.atomic():
             user = _create_demo_person(
                 username=account.username,
@@ -159,14 +180,14 @@ def create_demo_accounts(rng, password_hash=None):
                     ConsentPurpose.OPPORTUNITY_MATCHING: True,
                     ConsentPurpose.NEWS_EMAIL: False,
                 },
-                password_hash=password_hash,
+                password_hash=make_password(one_time_password) if private else password_hash,
             )
             accounts.add_to_role(user, account.role)
             if account.staff_superuser:
                 user.is_staff = True
                 user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
-        results.append((account, True))
+        results.append((account, True, one_time_password))
     return results
 
 

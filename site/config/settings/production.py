@@ -1,28 +1,33 @@
 """Production: everything secret or site-specific comes from the environment.
 
-Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL.
-Optional: REDIS_URL (cache and sessions), MANABI_BASE_URL, EMAIL_* (SMTP),
-AWS_STORAGE_BUCKET_NAME and friends (S3-compatible media storage).
+Required (production refuses to start without them, naming each one missing):
+DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS (comma-separated), DATABASE_URL (PostgreSQL)
+and MANABI_BASE_URL (https://, the origin minted into permanent ids).
+Optional: REDIS_URL (shared cache and sessions; without it the cache lives in the
+database, so every process shares it), EMAIL_* (SMTP), AWS_STORAGE_BUCKET_NAME and
+friends (S3-compatible media storage).
 """
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, DATABASES, MANABI_BASE_URL, STORAGES
+from .base import CONTENT_SECURITY_POLICY, MANABI_BADGE_ISSUER, STORAGES
+
+# Every problem with the environment is collected, then reported at once: a
+# deploy that lacks three variables should not take three attempts to find out.
+environment_problems = []
 
 
 def required_environment(name, explanation):
     value = os.environ.get(name, "").strip()
     if not value:
-        raise ImproperlyConfigured(
-            f"{name} is not set. {explanation} Production settings refuse to start without it."
-        )
+        environment_problems.append(f"{name} is not set. {explanation}")
     return value
 
 
-DEBUG = False
 SECRET_KEY = required_environment(
     "DJANGO_SECRET_KEY",
     "Set it to a long random value kept outside the repository "
@@ -35,12 +40,52 @@ ALLOWED_HOSTS = [
     ).split(",")
     if host.strip()
 ]
-CSRF_TRUSTED_ORIGINS = [MANABI_BASE_URL] if MANABI_BASE_URL.startswith("https://") else []
+
+# Never the SQLite file of the base settings: inside a container it would be lost
+# with the container, and each replica would have its own.
+DATABASE_URL = required_environment(
+    "DATABASE_URL",
+    "Name the PostgreSQL database, e.g. postgres://manabi:PASSWORD@db.internal:5432/manabi.",
+)
+if DATABASE_URL and not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+    environment_problems.append(
+        "DATABASE_URL must name a PostgreSQL database (postgres://…); "
+        f"got a {DATABASE_URL.split(':', 1)[0]!r} URL."
+    )
+
+# Minted into permanent identifiers (xAPI activity ids, badge assertions, baked
+# PNGs, QR codes on printed posters): a wrong value cannot be taken back later.
+MANABI_BASE_URL = required_environment(
+    "MANABI_BASE_URL",
+    "Set it to the public https:// origin of the site, e.g. https://manabi.city.komatsu.lg.jp.",
+).rstrip("/")
+if MANABI_BASE_URL and not MANABI_BASE_URL.startswith("https://"):
+    environment_problems.append(
+        f"MANABI_BASE_URL must start with https:// (got {MANABI_BASE_URL!r}): it is minted "
+        "into badge assertions and activity ids that verifiers fetch."
+    )
+
+if environment_problems:
+    raise ImproperlyConfigured(
+        "Production settings refuse to start:\n- " + "\n- ".join(environment_problems)
+    )
+
+# What base.py derived from the same variable, set again from the checked value.
+WAGTAILADMIN_BASE_URL = MANABI_BASE_URL
+MANABI_BADGE_ISSUER = {**MANABI_BADGE_ISSUER, "url": MANABI_BASE_URL + "/"}
+CSRF_TRUSTED_ORIGINS = [MANABI_BASE_URL]
 
 # Keep database connections between requests (a new one costs more than most requests),
 # checked before reuse. DATABASE_CONN_MAX_AGE=0 turns this off (e.g. behind PgBouncer).
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+
+DEBUG = False
 
 # Behind a TLS-terminating proxy (the load balancer in front of gunicorn).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -66,6 +111,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# One cache shared by every process and replica (login throttling, badge pictures):
+# Redis when given, else a table in the database (bin/release creates it). Never
+# the per-process memory cache of the base settings.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
@@ -75,7 +123,15 @@ if REDIS_URL:
             "KEY_PREFIX": "manabi",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "manabi_cache",
+            "KEY_PREFIX": "manabi",
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # allauth's mails (verification, password reset) go out over SMTP.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -32,8 +32,17 @@ class Command(BaseCommand):
             default=None,
             help=f"How many of the {len(COURSES)} demo courses (default all).",
         )
+        parser.add_argument(
+            "--random-staff-passwords",
+            action="store_true",
+            help=(
+                "Give every demo account that can use the admin its own random password,"
+                " printed once (for a deployed demo; bin/release uses it). Learner accounts"
+                " keep the shared demo password."
+            ),
+        )
 
-    def handle(self, *args, seed, learners, courses, **options):
+    def handle(self, *args, seed, learners, courses, random_staff_passwords, **options):
         rng = learners_demo.new_random(seed)
         steps = 6
         self.stdout.write(self.style.MIGRATE_HEADING(f"Loading the Manabi demo (seed {seed})"))
@@ -49,7 +58,9 @@ class Command(BaseCommand):
         password_hash = make_password(learners_demo.DEMO_PASSWORD)
 
         self.stdout.write(f"[3/{steps}] Demo accounts, one per role")
-        accounts = learners_demo.create_demo_accounts(rng, password_hash=password_hash)
+        accounts = learners_demo.create_demo_accounts(
+            rng, password_hash=password_hash, random_staff_passwords=random_staff_passwords
+        )
 
         self.stdout.write(f"[4/{steps}] Demo learners")
         progress = ProgressBar(self.stdout, "learners", learners)
@@ -82,14 +93,23 @@ class Command(BaseCommand):
         progress.finish()
 
         self.stdout.write("")
-        self.stdout.write(
-            self.style.SUCCESS(
+        if random_staff_passwords:
+            heading = (
+                "Demo ready. Accounts (staff accounts have their own password, shown once"
+                f" here; the others share the demo password {learners_demo.DEMO_PASSWORD}):"
+            )
+        else:
+            heading = (
                 "Demo ready. Accounts (password for all of them:"
                 f" {learners_demo.DEMO_PASSWORD}, demo only):"
             )
-        )
-        for account, was_created in accounts:
+        self.stdout.write(self.style.SUCCESS(heading))
+        for account, was_created, one_time_password in accounts:
             note = "" if was_created else " (already there)"
+            if one_time_password:
+                note += f"  password: {one_time_password}"
+            elif random_staff_passwords and learners_demo.can_use_admin(account):
+                note += "  password: unchanged (not the public demo password)"
             role = "Administrator" if account.staff_superuser else account.role
             self.stdout.write(
                 f"  {role:<22} {account.username:<12} "
