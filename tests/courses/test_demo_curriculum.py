@@ -1,8 +1,15 @@
-"""The demo curriculum loader, on a two-course sample (never the whole demo)."""
+"""The demo curriculum loader, on a two-course sample (never the whole demo), and the demo
+content and quizzes it reads."""
+
+import io
+import json
+import zipfile
 
 import pytest
 
 from courses import demo
+from courses.demo.content import build_demo_quiz_packages, load_quizzes
+from courses.demo_content import COURSES, PROGRAMMES
 from courses.models import CoursePage, LessonPage
 from curriculum.models import ProgrammePage, SupervisionApproval
 from learners import roles
@@ -127,7 +134,6 @@ def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, 
 
 
 def test_demo_content_is_complete_for_every_stage():
-    from courses.demo_content import COURSES, PROGRAMMES
     from curriculum.ruby import has_unbalanced_ruby
 
     stages = [
@@ -161,3 +167,41 @@ def test_demo_content_is_complete_for_every_stage():
         for lesson in course["lessons"]
         for block in lesson["blocks"]
     )
+
+
+def test_demo_quizzes_cover_every_life_stage_with_mixed_question_types():
+    course_slugs = {course["slug"] for course in COURSES}
+    assert len(load_quizzes()) >= 8
+    assert set(load_quizzes()) <= course_slugs
+
+    covered_stages = {
+        stage
+        for stage, programme in PROGRAMMES.items()
+        if set(programme["courses"]) & set(load_quizzes())
+    }
+    assert covered_stages == set(PROGRAMMES)
+    for slug, quiz in load_quizzes().items():
+        assert 3 <= len(quiz["questions"]) <= 5, slug
+        assert {question["type"] for question in quiz["questions"]} == {
+            "single",
+            "multiple",
+            "truefalse",
+        }, slug
+
+
+def test_childrens_demo_quizzes_carry_furigana():
+    children_courses = set(PROGRAMMES["elementary"]["courses"])
+    for slug in children_courses & set(load_quizzes()):
+        texts = [question["text"] for question in load_quizzes()[slug]["questions"]]
+        assert any("《" in text for text in texts), slug
+
+
+def test_every_demo_quiz_builds_into_a_valid_package():
+    packages = build_demo_quiz_packages()
+
+    assert [slug for slug, _ in packages] == list(load_quizzes())
+    for slug, package_bytes in packages:
+        with zipfile.ZipFile(io.BytesIO(package_bytes)) as archive:
+            h5p_json = json.loads(archive.read("h5p.json"))
+        assert h5p_json["title"] == load_quizzes()[slug]["title"]
+        assert h5p_json["language"] == "ja"

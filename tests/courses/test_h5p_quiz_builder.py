@@ -7,12 +7,9 @@ import zipfile
 
 import pytest
 
-from courses.demo_content import COURSES, PROGRAMMES
 from courses.h5p_quiz_builder import (
-    DEMO_QUIZZES,
     ENGLISH_LABELS,
     LIBRARY_SOURCE_DIR,
-    build_demo_quiz_packages,
     build_manabi_quiz_package,
     default_labels,
 )
@@ -245,40 +242,3 @@ def test_zip_entries_have_fixed_timestamps():
 def test_invalid_input_raises_value_error_with_a_clear_message(overrides, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         build(**overrides)
-
-
-def test_demo_quizzes_cover_every_life_stage_with_mixed_question_types():
-    course_slugs = {course["slug"] for course in COURSES}
-    assert len(DEMO_QUIZZES) >= 8
-    assert set(DEMO_QUIZZES) <= course_slugs
-
-    covered_stages = {
-        stage
-        for stage, programme in PROGRAMMES.items()
-        if set(programme["courses"]) & set(DEMO_QUIZZES)
-    }
-    assert covered_stages == set(PROGRAMMES)
-    for slug, quiz in DEMO_QUIZZES.items():
-        assert 3 <= len(quiz["questions"]) <= 5, slug
-        assert {question["type"] for question in quiz["questions"]} == {
-            "single",
-            "multiple",
-            "truefalse",
-        }, slug
-
-
-def test_childrens_demo_quizzes_carry_furigana():
-    children_courses = set(PROGRAMMES["elementary"]["courses"])
-    for slug in children_courses & set(DEMO_QUIZZES):
-        texts = [question["text"] for question in DEMO_QUIZZES[slug]["questions"]]
-        assert any("《" in text for text in texts), slug
-
-
-def test_every_demo_quiz_builds_into_a_valid_package():
-    packages = build_demo_quiz_packages()
-
-    assert [slug for slug, _ in packages] == list(DEMO_QUIZZES)
-    for slug, package_bytes in packages:
-        archive = open_package(package_bytes)
-        assert read_json(archive, "h5p.json")["title"] == DEMO_QUIZZES[slug]["title"]
-        assert read_json(archive, "h5p.json")["language"] == "ja"

@@ -10,7 +10,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from courses.demo import demo_quiz_package
-from courses.h5p_quiz_builder import DEMO_QUIZZES
+from courses.demo.content import load_quizzes
 from courses.models import LessonPage
 from tests.factories import make_course
 
@@ -81,7 +81,7 @@ def answer_with_the_keyboard(page, frame, number, question):
 
 
 def test_a_demo_quiz_in_a_lesson_is_answered_with_the_keyboard_alone(page, site, screenshots_dir):
-    quiz = DEMO_QUIZZES[QUIZ_SLUG]
+    quiz = load_quizzes()[QUIZ_SLUG]
     package = demo_quiz_package(QUIZ_SLUG, author_user=None)
     body = [("h5p", {"package": package, "pass_mark": 60, "fallback_text": ""})]
     course = make_course(lessons=[("おはなと なかよし", body)])

@@ -12,10 +12,10 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from courses.demo.content import build_quiz_package, load_quizzes
 from courses.demo_content import COURSES, PROGRAMMES
 from courses.demo_images import draw_cover
 from courses.h5p.services import import_h5p_package
-from courses.h5p_quiz_builder import DEMO_QUIZZES, build_manabi_quiz_package
 from courses.models import CourseCompetency, CourseIndexPage, CoursePage, H5PPackage, LessonPage
 from curriculum.models import (
     CityTheme,
@@ -87,19 +87,13 @@ def demo_quiz_package(slug, author_user):
     """The course's demo quiz as an imported H5P package (built with our own
     H5P.ManabiQuiz content type, imported through the same importer as uploads),
     or None when the course has no quiz."""
-    quiz = DEMO_QUIZZES.get(slug)
+    quiz = load_quizzes().get(slug)
     if quiz is None:
         return None
     existing = H5PPackage.objects.filter(title=quiz["title"]).first()
     if existing:
         return existing
-    package_bytes = build_manabi_quiz_package(
-        title=quiz["title"],
-        language=quiz.get("language", "ja"),
-        questions=quiz["questions"],
-        pass_ratio=quiz.get("pass_ratio", 0.6),
-        labels=quiz.get("labels"),
-    )
+    package_bytes = build_quiz_package(quiz)
     return import_h5p_package(
         ContentFile(package_bytes, name=f"{slug}-quiz.h5p"), uploaded_by=author_user
     )
