@@ -8,6 +8,7 @@ import random
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -313,7 +314,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
     statements = []
     for lesson, activities in lessons[:lessons_to_do]:
         for activity in activities:
-            at += timezone.timedelta(minutes=rng.randint(3, 25))
+            at += timedelta(minutes=rng.randint(3, 25))
             if activity.kind == "field":
                 if rng.random() < 0.7:
                     progress.record_field_visit(
@@ -335,7 +336,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
                         scaled if activity.scored else None,
                     )
                 )
-        at += timezone.timedelta(minutes=rng.randint(5, 20))
+        at += timedelta(minutes=rng.randint(5, 20))
         statements.append(
             _statement(
                 uuid.uuid5(DEMO_STATEMENT_NAMESPACE, f"{user.pk}/{lesson.translation_key}/end"),
@@ -344,7 +345,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
                 at,
             )
         )
-        at += timezone.timedelta(days=rng.randint(0, 3))
+        at += timedelta(days=rng.randint(0, 3))
     if statements:
         record_statements(user, statements)
 
@@ -409,7 +410,7 @@ def create_demo_learning_records(rng, *, on_progress=lambda: None):
                     person,
                     course,
                     lessons,
-                    started_at=now - timezone.timedelta(days=days_ago),
+                    started_at=now - timedelta(days=days_ago),
                     finish_ratio=finish_ratio,
                 )
             given += 1
