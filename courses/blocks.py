@@ -8,7 +8,6 @@ activity ids can hang on it.
 
 from urllib.parse import parse_qs, urlparse
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -16,6 +15,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from courses.activity_ids import block_activity_iri
 from courses.h5p.chooser import H5PPackageChooserBlock
 from curriculum.ruby import has_unbalanced_ruby, ruby_html
 
@@ -233,7 +233,7 @@ class FieldActivityBlock(blocks.StructBlock):
 class H5PActivityBlock(blocks.StructBlock):
     """An interactive H5P activity, played with h5p-standalone from our own files.
 
-    Its xAPI activity id is MANABI_BASE_URL/xapi/activities/<block id>: unique in
+    Its xAPI activity id is built from its block id (courses.activity_ids): unique in
     the lesson, shared by the lesson's translations (they copy block ids).
     """
 
@@ -264,14 +264,9 @@ class H5PActivityBlock(blocks.StructBlock):
 
         context = super().get_context(value, parent_context)
         block_id = (parent_context or {}).get("block_id")
-        context["activity_id"] = activity_iri(block_id) if block_id else None
+        context["activity_id"] = block_activity_iri(block_id) if block_id else None
         context["player_paths"] = player_paths(value["package"]) if value["package"] else None
         return context
-
-
-def activity_iri(block_id):
-    """The xAPI activity id of an interactive block."""
-    return f"{settings.MANABI_BASE_URL}/xapi/activities/{block_id}"
 
 
 class LessonBodyBlock(blocks.StreamBlock):

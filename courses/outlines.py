@@ -1,21 +1,14 @@
-"""Lesson outlines: what each published lesson asks of a learner, and the xAPI ids for it.
+"""Lesson outlines: what each published lesson asks of a learner.
 
-Activity ids are IRIs under ``MANABI_BASE_URL``: ``/xapi/activities/<block uuid>`` for an H5P
-or field activity (shared by a lesson's translations) and ``/xapi/activities/lessons/<lesson
-translation key>`` for the lesson itself, which our page script marks as ``experienced`` when
-the learner reaches its end.
+Each activity is keyed by its StreamField block id, the key of its xAPI activity id
+(``courses.activity_ids``, the one place that builds and reads those ids).
 """
-
-import uuid
 
 from django.conf import settings
 from django.db import transaction
 
 from courses.models import LessonActivity, LessonOutline, LessonPage
 from curriculum.ruby import strip_ruby
-
-ACTIVITY_PATH = "/xapi/activities/"
-LESSON_PATH = ACTIVITY_PATH + "lessons/"
 
 # H5P content types that present content and report no score: they count once viewed.
 UNSCORED_H5P_LIBRARIES = frozenset(
@@ -39,32 +32,6 @@ UNSCORED_H5P_LIBRARIES = frozenset(
         "H5P.Video",
     }
 )
-
-
-def block_activity_iri(block_id):
-    return f"{settings.MANABI_BASE_URL}{ACTIVITY_PATH}{block_id}"
-
-
-def lesson_activity_iri(lesson_key):
-    return f"{settings.MANABI_BASE_URL}{LESSON_PATH}{lesson_key}"
-
-
-def parse_activity_iri(iri):
-    """``("block", uuid)``, ``("lesson", uuid)`` or None for an id that is not one of ours.
-
-    A sub-question of composite content (``...?subContentId=...``) names its block too.
-    """
-    prefix = settings.MANABI_BASE_URL + ACTIVITY_PATH
-    if not isinstance(iri, str) or not iri.startswith(prefix):
-        return None
-    rest = iri[len(prefix) :].split("?", 1)[0].split("#", 1)[0]
-    kind = "block"
-    if rest.startswith("lessons/"):
-        kind, rest = "lesson", rest[len("lessons/") :]
-    try:
-        return kind, uuid.UUID(rest)
-    except ValueError:
-        return None
 
 
 def is_scored_package(package):

@@ -306,7 +306,7 @@ def _statement(statement_id, verb, object_id, at, scaled=None):
 
 def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
     """Record the statements (and field visits) of a learner working through a course."""
-    from courses.outlines import block_activity_iri, lesson_activity_iri
+    from courses.activity_ids import block_activity_iri, lesson_activity_iri
 
     progress.enrol_learner(user, course.translation_key)
     lessons_to_do = max(1, round(len(lessons) * finish_ratio))

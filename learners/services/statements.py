@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.outlines import parse_activity_iri
+from courses.activity_ids import parse_activity_iri
 from learners.models import (
     LearningStatement,
 )

@@ -13,7 +13,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from courses.outlines import lesson_activity_iri
+from courses.activity_ids import lesson_activity_iri
 from learners.models import LessonProgress
 from learners.selectors import course_progress_for
 

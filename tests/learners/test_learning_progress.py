@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from courses.field_activities import check_in_url
 from courses.h5p.services import import_h5p_package
-from courses.outlines import block_activity_iri
+from courses.activity_ids import block_activity_iri
 from learners.models import (
     ActivityResult,
     CourseCompletion,

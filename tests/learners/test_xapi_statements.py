@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from courses.models import LessonPage
-from courses.outlines import block_activity_iri, lesson_activity_iri
+from courses.activity_ids import block_activity_iri, lesson_activity_iri
 from learners.models import ActivityResult, CourseCompletion, LearningStatement, LessonProgress
 from learners.services.credentials import create_xapi_credential
 from learners.signals import course_completed
