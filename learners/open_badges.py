@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, PngImagePlugin
 
+from curriculum.alignments import alignment_target
 from curriculum.badge_art import draw_badge_png
 
 CONTEXT = "https://w3id.org/openbadges/v2"
@@ -79,15 +80,7 @@ def badge_class_json(badge):
         }
         for goal in badge.sdgs.all()
     ]
-    alignments += [
-        {
-            "targetName": competency.name_en or competency.name_ja,
-            "targetUrl": absolute(f"/curriculum/competencies/{competency.code}"),
-            "targetFramework": "Komatsu SDGs competency framework (Kanazawa University)",
-            "targetCode": competency.code,
-        }
-        for competency in badge.competencies.all()
-    ]
+    alignments += [alignment_target(competency) for competency in badge.competencies.all()]
     return {
         "@context": CONTEXT,
         "type": "BadgeClass",

@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("checkin/<str:token>/", learners_views.check_in, name="check_in"),
     path("badges/verify/", badge_views.verify, name="verify_badge"),
     path("search/", search_views.search, name="search"),
+    # Only /curriculum/competencies/…: /curriculum/ itself is a page of the tree.
+    path("curriculum/", include("curriculum.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
