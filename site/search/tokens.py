@@ -5,19 +5,17 @@ pair of neighbouring characters (bigrams). A document that contains a word as a
 substring then always holds all of the word's bigrams; the converse is not true
 (the pairs may sit apart), so callers confirm candidates against the text.
 
-Plain functions without Django, so they can be tested and reused anywhere.
+Plain functions, without models or settings, so they can be tested and reused anywhere.
+Aozora ruby readings are dropped by ``curriculum.ruby.strip_ruby``, the one home of
+that notation.
 """
 
 import html
 import re
 import unicodedata
 
-# Aozora Bunko ruby notation: ｜木場潟《きばがた》 (explicit base, full-width or
-# ASCII bar) and 木場潟《きばがた》 (the run of kanji before the reading is the
-# base). The same shapes curriculum.ruby renders, written here without Django.
-_KANJI = r"[\u3005\u3006\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-_RUBY_EXPLICIT = re.compile(r"[｜|](?P<base>[^｜|《》<>\n]+?)《[^《》<>\n]+》")
-_RUBY_IMPLICIT = re.compile(rf"(?P<base>{_KANJI}+)《[^《》<>\n]+》")
+from curriculum.ruby import strip_ruby
+
 # Readings rendered as HTML (<rt>, and the <rp> brackets around them) are not words
 # of the text either.
 _HTML_RUBY_READING = re.compile(r"<(rt|rp)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -41,11 +39,6 @@ def _without_html(text):
     return _HTML_TAG.sub(lambda tag: "" if _INLINE_TAG.match(tag.group()) else " ", text)
 
 
-def _without_ruby_readings(text):
-    text = _RUBY_EXPLICIT.sub(lambda match: match.group("base"), text)
-    return _RUBY_IMPLICIT.sub(lambda match: match.group("base"), text)
-
-
 def normalize_text(text):
     """The comparable form of ``text``: what the index stores and queries use.
 
@@ -62,7 +55,7 @@ def normalize_text(text):
         return ""
     text = _without_html(str(text))
     text = html.unescape(text)
-    text = _without_ruby_readings(text)
+    text = strip_ruby(text)
     text = unicodedata.normalize("NFKC", text).casefold()
     # Casefolding can decompose characters (ǰ becomes j and a combining caron);
     # compose them again so that text and queries always meet in one form.

@@ -33,13 +33,16 @@ H5P.ManabiQuiz = (function () {
   var XAPI_SUB_CONTENT_ID = 'http://h5p.org/x-api/h5p-subContentId';
   var XAPI_INTERACTION_TYPE = 'http://adlnet.gov/expapi/activities/cmi.interaction';
 
-  // Explicit ruby (｜base《reading》) or a run of kanji directly followed by 《reading》.
-  var RUBY_PATTERN = /｜([^｜《》]+)《([^《》]+)》|([\u3005\u3006\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u30F5\u30F6]+)《([^《》]+)》/g;
+  // The Aozora ruby rule of curriculum/ruby.py (RUBY_PATTERN there, without its group names):
+  // an explicit base after a full-width or ASCII bar, or a run of kanji (with 々〆〻 and ヵヶ),
+  // then 《reading》; neither part holds markup or a line break. tests/ruby_cases.json holds
+  // both to the same cases (tests/js/ruby.test.mjs runs this file in node).
+  var RUBY_PATTERN = /(?:[｜|]([^｜|《》<>\n]+?)|([\u3005\u3006\u303b\u30f5\u30f6\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+))《([^《》<>\n]+)》/g;
 
   var instanceCount = 0;
 
   /**
-   * Split text into plain and ruby segments.
+   * Split text into plain and ruby segments (the shared rule, nothing removed).
    * @param {string} text
    * @returns {Array<{text: string, reading: (string|undefined)}>}
    */
@@ -54,21 +57,27 @@ H5P.ManabiQuiz = (function () {
         segments.push({text: source.slice(lastIndex, match.index)});
       }
       segments.push({
-        text: match[1] !== undefined ? match[1] : match[3],
-        reading: match[1] !== undefined ? match[2] : match[4]
+        text: match[1] !== undefined ? match[1] : match[2],
+        reading: match[3]
       });
       lastIndex = RUBY_PATTERN.lastIndex;
     }
     if (lastIndex < source.length) {
       segments.push({text: source.slice(lastIndex)});
     }
-    // A stray ｜ that did not start ruby is only an Aozora marker, not text.
-    segments.forEach(function (segment) {
-      if (segment.reading === undefined) {
-        segment.text = segment.text.replace(/｜/g, '');
-      }
-    });
     return segments;
+  }
+
+  /**
+   * The segments a learner reads: a stray ｜ that did not start ruby is only an Aozora
+   * marker, not text (lessons refuse it when saved; quiz parameters cannot).
+   * @param {string} text
+   * @returns {Array<{text: string, reading: (string|undefined)}>}
+   */
+  function readableSegments(text) {
+    return parseRuby(text).map(function (segment) {
+      return segment.reading === undefined ? {text: segment.text.replace(/｜/g, '')} : segment;
+    });
   }
 
   /**
@@ -77,7 +86,7 @@ H5P.ManabiQuiz = (function () {
    * @param {string} text
    */
   function appendRubyText(element, text) {
-    parseRuby(text).forEach(function (segment) {
+    readableSegments(text).forEach(function (segment) {
       if (segment.reading === undefined) {
         element.appendChild(document.createTextNode(segment.text));
         return;
@@ -103,7 +112,7 @@ H5P.ManabiQuiz = (function () {
    * @returns {string}
    */
   function plainText(text) {
-    return parseRuby(text).map(function (segment) {
+    return readableSegments(text).map(function (segment) {
       return segment.text;
     }).join('');
   }
