@@ -6,6 +6,7 @@ hosted verification works. Checking never fetches anything: only our own asserti
 URLs are understood, and they are looked up in the database.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, PngImagePlugin
 
@@ -115,7 +117,8 @@ def assertion_json(award):
         },
         "badge": badge_class_id(award.badge),
         "verification": {"type": "HostedBadge"},
-        "issuedOn": award.issued_on.isoformat(),
+        # In Japan time, so the date a reader sees is the day the learner earned it.
+        "issuedOn": timezone.localtime(award.issued_on).isoformat(),
         "image": badge_image_url(award.badge),
     }
     if award.narrative:
@@ -273,6 +276,16 @@ def baked_assertion(png_data):
     return text
 
 
+def _same_instant(text, moment):
+    """Whether an issuedOn names ``moment``: badges baked before issuedOn was written in
+    Japan time carry it in UTC, and are just as valid."""
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return parsed.tzinfo is not None and parsed == moment
+
+
 @dataclass
 class BadgeCheck:
     """The outcome of checking a presented badge, for the verify page."""
@@ -317,8 +330,9 @@ def check_badge(presented, *, email=""):
     issued = assertion_json(award)
     tampered = False
     if isinstance(presented, dict):
-        compared = ("id", "recipient", "badge", "issuedOn", "verification")
+        compared = ("id", "recipient", "badge", "verification")
         tampered = any(presented.get(key) != issued.get(key) for key in compared)
+        tampered = tampered or not _same_instant(presented.get("issuedOn"), award.issued_on)
     email_matches = None
     if email:
         email_matches = (

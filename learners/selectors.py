@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
 from courses.models import LessonActivity, LessonOutline
 from courses.selectors import courses_in_active_language, lessons_in_active_language
@@ -176,6 +177,12 @@ class PortfolioEntry:
     award: object = None
     course: object = None
 
+    @property
+    def local_date(self):
+        """The day in the site's time zone (Japan): residents count their years in it, so
+        a badge earned at 00:30 on 1 January belongs to the new year, not UTC's old one."""
+        return timezone.localdate(self.at)
+
 
 @dataclass(frozen=True)
 class PortfolioStage:
@@ -207,7 +214,8 @@ def learner_portfolio(user):
     entries.sort(key=lambda entry: entry.at, reverse=True)
     grouped = {}
     for entry in entries:
-        age = entry.at.year - profile.birth_year if profile and profile.birth_year else None
+        birth_year = profile.birth_year if profile else None
+        age = entry.local_date.year - birth_year if birth_year else None
         stage = LifeStage.for_age(age, stages)
         grouped.setdefault(stage.pk if stage else None, (stage, []))[1].append(entry)
     return [PortfolioStage(stage=stage, entries=items) for stage, items in grouped.values()]

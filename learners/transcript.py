@@ -88,7 +88,7 @@ def render_transcript(*, display_name, stages, issuer_name):
                 kind = _("Course completed")
             rows.append(
                 [
-                    Paragraph(entry.at.date().isoformat(), styles["body"]),
+                    Paragraph(entry.local_date.isoformat(), styles["body"]),
                     Paragraph(_escape(kind), styles["body"]),
                     Paragraph(_escape(title), styles["body"]),
                 ]
