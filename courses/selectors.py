@@ -10,6 +10,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale
 
 from curriculum.models import CityTheme, LifeStage, SustainableDevelopmentGoal
+from search.services import search_pages
 
 COURSES_PER_PAGE = 12
 COVER_RENDITION = "fill-480x270"
@@ -107,7 +108,6 @@ def _matches_keyword(query, active_locale):
     through the page tree path (a lesson's path is its course's plus one step).
     """
     from courses.models import CoursePage
-    from search.services import search_pages
 
     locales = {active_locale.pk, Locale.get_default().pk}
     hits = list(search_pages(query, locale=active_locale).values_list("pk", "path"))

@@ -17,9 +17,9 @@ class HomeConfig(AppConfig):
     """The project shell's pages: the home page, the health check and demo data.
 
     home owns ``HomePage`` (the root of the Japanese page tree and its
-    translations), the page-tree and locale set-up, the health check, and the
+    translations), the page-tree and locale set-up, the health check, the
     ``load_demo_data`` command that builds the Komatsu demo through every app's
-    services. It holds no domain models.
+    services, and ``rebuild_search_index``. It holds no domain models.
     """
 
     name = "home"

@@ -6,11 +6,13 @@ class SearchConfig(AppConfig):
     """Site-wide search over the pages a visitor may see, in their language.
 
     search owns the index of live pages (``SearchDocument`` and its character
-    bigrams, ``SearchTerm``), the text normalisation behind it (Aozora ruby,
-    NFKC, case), the services that keep it current on publish and unpublish and
-    answer queries, the ``rebuild_search_index`` command and the ``/search/``
+    bigrams, ``SearchTerm``), the text normalisation behind it (readings
+    dropped by ``curriculum.ruby``, NFKC, case), the services that keep it
+    current on publish and unpublish and answer queries, and the ``/search/``
     page. Pages take part by having a ``search_text()`` method; search imports
-    no page models.
+    no page models. Apps may import search (it sits between ``curriculum`` and
+    ``courses``: see the package docstring); the shell's
+    ``rebuild_search_index`` re-indexes every page.
     """
 
     name = "search"

@@ -3,6 +3,9 @@
 Publishing keeps the index current; run this once after deploying the index
 for the first time, after changing how text is normalised, or after changing a
 page type's ``search_text()``. Safe to run at any time and to re-run.
+
+It lives in the shell, not in ``search``: it walks every app's pages and shares the
+shell's progress output, and ``search`` imports nothing above it (see search/__init__.py).
 """
 
 from django.core.management.base import BaseCommand
