@@ -14,6 +14,14 @@ import dj_database_url
 # Production settings refuse to load without these; throwaway values for a local run.
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret-" + "x" * 40)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+os.environ.setdefault(
+    "DATABASE_URL",
+    os.environ.get(
+        "MANABI_BENCHMARK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/manabi_benchmark"
+    ),
+)
+# Ids minted during a benchmark are thrown away with its database.
+os.environ.setdefault("MANABI_BASE_URL", "https://benchmark.invalid")
 
 from config.settings.production import *  # noqa: E402, F403
 from config.settings.production import STORAGES  # noqa: E402
