@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from curriculum.badge_art import draw_badge_png
 from curriculum.models import BadgeDefinition
 from learners.models import BadgeAward
 from learners.open_badges import (
@@ -20,6 +19,7 @@ from learners.open_badges import (
     check_badge,
     is_published,
     issuer_json,
+    issuer_png,
     revoked_json,
 )
 
@@ -67,8 +67,7 @@ def issuer(request):
 
 @require_GET
 def issuer_image(request):
-    png = draw_badge_png(label="まなび", sdg_colours=[], stage_label="Komatsu × Kanazawa")
-    return _png(png)
+    return _png(issuer_png())
 
 
 def _png(data, *, filename=None):

@@ -151,15 +151,37 @@ def is_published(award):
     return award.guardian_shared or (bool(award.recipient_email) and not is_child(award.user))
 
 
-BADGE_PNG_CACHE_SECONDS = 24 * 60 * 60
+PICTURE_CACHE_SECONDS = 24 * 60 * 60
+ISSUER_LABEL, ISSUER_SUBLABEL = "まなび", "Komatsu × Kanazawa"
+
+
+def _cached_png(kind, ingredients, render):
+    """PNG bytes of a picture, cached under a key made of everything it depends on.
+
+    Drawing takes about 0.1 s and pictures are asked for often (a portfolio shows many
+    badges, every verifier fetches the issuer's), so an edit changes the key and draws
+    anew: nothing has to be invalidated by hand.
+    """
+    key = f"{kind}-png:" + hashlib.sha256(json.dumps(ingredients).encode()).hexdigest()
+    png = cache.get(key)
+    if png is None:
+        png = render()
+        cache.set(key, png, PICTURE_CACHE_SECONDS)
+    return png
+
+
+def _uploaded_png(image):
+    """An uploaded Wagtail image as PNG bytes (whatever format it was uploaded in)."""
+    with image.open_file() as source:
+        picture = Image.open(source)
+        picture.load()
+    buffer = io.BytesIO()
+    picture.convert("RGBA").save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def badge_png(badge):
-    """The badge's picture as PNG bytes: the uploaded image, else our drawn artwork.
-
-    Drawing takes about 0.1 s, and a portfolio shows many badges: the bytes are cached
-    under a key made of everything the picture depends on, so an edit draws anew.
-    """
+    """The badge's picture as PNG bytes: the uploaded image, else our drawn artwork."""
     goals = list(badge.sdgs.all())
     stage = badge.life_stage
     ingredients = [
@@ -169,22 +191,12 @@ def badge_png(badge):
         [(goal.number, goal.colour) for goal in goals],
         (stage.colour, stage.name_ja) if stage else None,
     ]
-    key = "badge-png:" + hashlib.sha256(json.dumps(ingredients).encode()).hexdigest()
-    png = cache.get(key)
-    if png is None:
-        png = _render_badge_png(badge, goals, stage)
-        cache.set(key, png, BADGE_PNG_CACHE_SECONDS)
-    return png
+    return _cached_png("badge", ingredients, lambda: _render_badge_png(badge, goals, stage))
 
 
 def _render_badge_png(badge, goals, stage):
     if badge.image_id:
-        with badge.image.open_file() as source:
-            image = Image.open(source)
-            image.load()
-        buffer = io.BytesIO()
-        image.convert("RGBA").save(buffer, format="PNG")
-        return buffer.getvalue()
+        return _uploaded_png(badge.image)
     return draw_badge_png(
         label=badge.name_ja,
         sdg_colours=[goal.colour for goal in goals],
@@ -192,6 +204,26 @@ def _render_badge_png(badge, goals, stage):
         stage_colour=stage.colour if stage else None,
         stage_label=stage.name_ja if stage else "",
     )
+
+
+def issuer_png():
+    """The issuer's picture as PNG bytes: the image of the issuer profile, else a drawn one."""
+    from curriculum.models import BadgeIssuer
+
+    image = BadgeIssuer.load().image
+    ingredients = [
+        image.pk if image else None,
+        image.file.name if image else None,
+        ISSUER_LABEL,
+        ISSUER_SUBLABEL,
+    ]
+
+    def render():
+        if image:
+            return _uploaded_png(image)
+        return draw_badge_png(label=ISSUER_LABEL, sdg_colours=[], stage_label=ISSUER_SUBLABEL)
+
+    return _cached_png("issuer", ingredients, render)
 
 
 def bake_png(png_bytes, assertion):

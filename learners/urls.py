@@ -11,6 +11,7 @@ urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio/transcript.pdf", views.portfolio_transcript, name="portfolio_transcript"),
     path("portfolio/badges.json", views.portfolio_assertions, name="portfolio_assertions"),
+    path("badges/seen/", views.badges_seen, name="badges_seen"),
     path("badges/<uuid:uuid>/badge.png", views.baked_badge, name="baked_badge"),
     path("badges/<uuid:uuid>/visibility/", views.badge_visibility, name="badge_visibility"),
 ]

@@ -1,10 +1,11 @@
 """Pages under /me/: the learner's own space."""
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -108,10 +109,30 @@ def _own_award(request, uuid):
 
 
 @login_required
-def portfolio(request):
-    BadgeAward.objects.filter(user=request.user, seen_at__isnull=True).update(
+@require_POST
+def badges_seen(request):
+    """The learner saw the new-badge notice on /me/ (dismissed it or went to the portfolio).
+
+    Only the awards the notice listed are marked, so a badge that arrived meanwhile is
+    still announced. A POST, because opening a page must never change the record.
+    """
+    try:
+        shown = {uuid.UUID(value) for value in request.POST.getlist("award")}
+    except ValueError:
+        return HttpResponseBadRequest(
+            _("This request is not understood: reload the page and try again.")
+        )
+    # One row kind, the learner's own: no service step to share with anything else.
+    BadgeAward.objects.filter(user=request.user, uuid__in=shown, seen_at__isnull=True).update(
         seen_at=timezone.now()
     )
+    if request.POST.get("then") == "portfolio":
+        return redirect("learners:portfolio")
+    return redirect("learners:dashboard")
+
+
+@login_required
+def portfolio(request):
     return TemplateResponse(
         request,
         "learners/portfolio.html",

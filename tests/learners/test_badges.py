@@ -432,11 +432,57 @@ def test_two_simultaneous_awards_of_one_badge_make_one_assertion(badge):
 
 def test_the_dashboard_announces_a_new_badge_until_the_portfolio_is_opened(client, badge):
     person = learner()
-    award_badge(person, badge)
+    award, _created = award_badge(person, badge)
     client.force_login(person)
     assert "木場潟の生きもの" in client.get("/me/").content.decode()
-    client.get("/me/portfolio/")
+    # The notice's button into the portfolio (a POST: a GET changes nothing).
+    opened = client.post("/me/badges/seen/", {"award": [award.uuid], "then": "portfolio"})
+    assert opened["Location"] == "/me/portfolio/"
     assert "木場潟の生きもの" not in client.get("/me/").content.decode()
+
+
+def test_looking_changes_nothing_only_the_notices_post_does(badge):
+    from django.test import Client
+
+    person = learner()
+    award, _created = award_badge(person, badge)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(person)
+    for _visit in range(2):
+        assert "木場潟の生きもの" in browser.get("/me/").content.decode()
+    browser.get("/me/portfolio/")
+    assert "木場潟の生きもの" in browser.get("/me/").content.decode()
+    award.refresh_from_db()
+    assert award.seen_at is None
+
+    assert browser.get("/me/badges/seen/").status_code == 405
+    assert browser.post("/me/badges/seen/", {"award": [award.uuid]}).status_code == 403  # CSRF
+    token = browser.cookies["csrftoken"].value
+    refused = browser.post("/me/badges/seen/", {"award": ["not-a-uuid"]}, HTTP_X_CSRFTOKEN=token)
+    assert refused.status_code == 400
+    award.refresh_from_db()
+    assert award.seen_at is None
+
+    dismissed = browser.post("/me/badges/seen/", {"award": [award.uuid]}, HTTP_X_CSRFTOKEN=token)
+    assert dismissed["Location"] == "/me/"
+    assert "木場潟の生きもの" not in browser.get("/me/").content.decode()
+    award.refresh_from_db()
+    assert award.seen_at is not None
+
+
+def test_the_notice_marks_only_the_badges_it_showed_and_only_ones_own(client, badge):
+    person, other = learner(), learner("taro")
+    shown, _created = award_badge(person, badge)
+    others, _created = award_badge(other, badge)
+    later_badge = BadgeDefinition.objects.create(
+        name_ja="あとから届いたバッジ", description="…", criteria_narrative="…"
+    )
+    arrived_meanwhile, _created = award_badge(person, later_badge)
+    client.force_login(person)
+    client.post("/me/badges/seen/", {"award": [shown.uuid, others.uuid]})
+    assert BadgeAward.objects.filter(seen_at__isnull=False).get() == shown
+    page = client.get("/me/").content.decode()
+    assert "あとから届いたバッジ" in page and arrived_meanwhile.seen_at is None
 
 
 def test_a_competency_badge_needs_a_course_that_teaches_the_level(
