@@ -2,18 +2,18 @@
 
 Courses and lessons are written as drafts by the demo faculty author, sent to
 大学監修, and approved by the demo supervisor; only then are they live. The
-texts live in courses/demo_content.py. Re-running skips what exists.
+texts and quizzes are data files in courses/demo/data/ (read by courses.demo.content
+and courses.demo.quizzes). Re-running skips what exists.
 """
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
-from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from courses.demo.content import build_quiz_package, load_quizzes
-from courses.demo_content import COURSES, PROGRAMMES
+from courses.demo.content import lesson_body, load_curriculum
+from courses.demo.quizzes import build_quiz_package, load_quizzes
 from courses.demo_images import draw_cover
 from courses.h5p.services import import_h5p_package
 from courses.models import CourseCompetency, CourseIndexPage, CoursePage, H5PPackage, LessonPage
@@ -49,38 +49,10 @@ DEMO_FACULTY = {
 APPROVAL_COMMENT = "内容と対象年齢を確認しました。公開を承認します。"
 
 
-def _paragraphs_html(paragraphs):
-    return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs)
-
-
-def lesson_stream(blocks):
-    """StreamField data for a lesson from the demo content's block list."""
-    stream = []
-    for block in blocks:
-        kind = block["type"]
-        if kind == "heading":
-            stream.append(("heading", {"text": block["text"]}))
-        elif kind == "text":
-            stream.append(("text", _paragraphs_html(block["paragraphs"])))
-        elif kind == "reflection":
-            stream.append(("reflection", {"prompt": block["prompt"], "guidance": ""}))
-        elif kind == "field_activity":
-            steps = "".join(f"<li>{escape(step)}</li>" for step in block["instructions"])
-            stream.append(
-                (
-                    "field_activity",
-                    {
-                        "place_name": block["place_name"],
-                        "latitude": block["latitude"],
-                        "longitude": block["longitude"],
-                        "instructions": f"<ol>{steps}</ol>",
-                        "safety_note": block.get("safety_note", ""),
-                    },
-                )
-            )
-        else:
-            raise ValueError(f"Unknown demo block type {kind!r}")
-    return stream
+def lesson_stream(body, where="lesson"):
+    """(block type, value) pairs of a lesson body from the data files, as LessonBodyBlock
+    reads and validates it, ready for a LessonPage's body."""
+    return [(child.block_type, child.value) for child in lesson_body(body, where)]
 
 
 def demo_quiz_package(slug, author_user):
@@ -169,7 +141,7 @@ def _create_course(catalogue, course_data, faculty, author_user, supervisor_user
             title=course_data["title"],
             slug=course_data["slug"],
             summary=course_data["summary"],
-            description=_paragraphs_html(course_data["description"]),
+            description=course_data["description"],
             estimated_minutes=course_data["estimated_minutes"],
             cover_image=cover,
             cover_image_alt=course_data["image"]["alt"],
@@ -197,7 +169,7 @@ def _create_course(catalogue, course_data, faculty, author_user, supervisor_user
     quiz_package = demo_quiz_package(course_data["slug"], author_user)
     last_lesson = len(course_data["lessons"])
     for number, lesson_data in enumerate(course_data["lessons"], start=1):
-        body = lesson_stream(lesson_data["blocks"])
+        body = lesson_stream(lesson_data["body"], f"{course_data['slug']} lesson {number}")
         if quiz_package is not None and number == last_lesson:
             # The course's quiz comes before the closing reflection.
             body.insert(
@@ -246,17 +218,26 @@ def _create_programme(curriculum, stage, programme_data, courses_by_slug, facult
 
 
 def build_demo_curriculum(
-    *, author_user, supervisor_user, on_progress=lambda: None, course_limit=None
+    *,
+    author_user,
+    supervisor_user,
+    on_progress=lambda: None,
+    course_limit=None,
+    curriculum_data=None,
 ):
     """Catalogue, curriculum, the demo courses with their lessons (the first
     ``course_limit`` of them, or all), and the seven stage programmes, each
-    approved through 大学監修. Returns counts of what was new."""
+    approved through 大学監修. Returns counts of what was new.
+
+    ``curriculum_data`` is (programmes, courses) as load_curriculum() gives them, which
+    is the default; the data files are read, and checked, before anything is created."""
+    programmes_data, courses_data = curriculum_data or load_curriculum()
     home = Site.objects.get(is_default_site=True).root_page.specific
     faculty = ensure_demo_faculty(author_user, supervisor_user)
     catalogue, curriculum = _index_pages(home, author_user, supervisor_user)
     existing = {course.slug: course for course in CoursePage.objects.child_of(catalogue)}
     created_courses = 0
-    for course_data in COURSES[:course_limit]:
+    for course_data in courses_data[:course_limit]:
         if course_data["slug"] not in existing:
             existing[course_data["slug"]] = _create_course(
                 catalogue, course_data, faculty, author_user, supervisor_user
@@ -266,12 +247,12 @@ def build_demo_curriculum(
     programmes = set(ProgrammePage.objects.child_of(curriculum).values_list("slug", flat=True))
     created_programmes = 0
     for stage in LifeStage.objects.all():
-        if stage.slug in programmes or stage.slug not in PROGRAMMES:
+        if stage.slug in programmes or stage.slug not in programmes_data:
             continue
         _create_programme(
             curriculum,
             stage,
-            PROGRAMMES[stage.slug],
+            programmes_data[stage.slug],
             existing,
             faculty,
             (author_user, supervisor_user),

@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from courses import demo
-from courses.demo.content import build_demo_quiz_packages, load_quizzes
-from courses.demo_content import COURSES, PROGRAMMES
+from courses.demo.content import load_courses, load_programmes
+from courses.demo.quizzes import build_demo_quiz_packages, load_quizzes
 from courses.models import CoursePage, LessonPage
 from curriculum.models import ProgrammePage, SupervisionApproval
 from learners import roles
@@ -27,30 +27,32 @@ SAMPLE_COURSES = [
         "competencies": [("ENV-WATER", 1)],
         "estimated_minutes": 40,
         "summary": "木場潟の水と生きものを調べます。",
-        "description": ["木場潟は小松市の大切な水辺です。"],
+        "description": "<p>木場潟は小松市の大切な水辺です。</p>",
         "image": {"motif": "lake", "alt": "青い湖と岸辺の草を描いた絵"},
         "lessons": [
             {
                 "title": "｜木場潟《きばがた》ってどんなところ？",
                 "summary": "木場潟の場所と生きもの。",
-                "blocks": [
-                    {"type": "heading", "text": "水辺の生きもの"},
-                    {"type": "text", "paragraphs": ["木場潟にはたくさんの生きものがいます。"]},
+                "body": [
+                    {"type": "heading", "value": {"text": "水辺の生きもの"}},
+                    {"type": "text", "value": "<p>木場潟にはたくさんの生きものがいます。</p>"},
                     {
                         "type": "field_activity",
-                        "place_name": "木場潟公園 中央園地",
-                        "latitude": 36.3797,
-                        "longitude": 136.4435,
-                        "instructions": ["水の色を見る", "ごみを拾う"],
-                        "safety_note": "水辺では大人と一緒に。",
+                        "value": {
+                            "place_name": "木場潟公園 中央園地",
+                            "latitude": 36.3797,
+                            "longitude": 136.4435,
+                            "instructions": "<ol><li>水の色を見る</li><li>ごみを拾う</li></ol>",
+                            "safety_note": "水辺では大人と一緒に。",
+                        },
                     },
-                    {"type": "reflection", "prompt": "水をきれいにするには？"},
+                    {"type": "reflection", "value": {"prompt": "水をきれいにするには？"}},
                 ],
             },
             {
                 "title": "水をしらべよう",
                 "summary": "",
-                "blocks": [{"type": "text", "paragraphs": ["透明度をはかります。"]}],
+                "body": [{"type": "text", "value": "<p>透明度をはかります。</p>"}],
             },
         ],
     },
@@ -63,16 +65,18 @@ SAMPLE_COURSES = [
         "competencies": [("INC-CARE", 2)],
         "estimated_minutes": 60,
         "summary": "フレイルを防ぐ暮らし方。",
-        "description": ["いきいきサロンで続ける健康づくり。"],
+        "description": "<p>いきいきサロンで続ける健康づくり。</p>",
         "image": {"motif": "health", "alt": "手をつないで体操する人たちの絵"},
         "lessons": [
             {
                 "title": "フレイルとは",
-                "blocks": [{"type": "text", "paragraphs": ["フレイルは虚弱のことです。"]}],
+                "summary": "",
+                "body": [{"type": "text", "value": "<p>フレイルは虚弱のことです。</p>"}],
             },
             {
                 "title": "サロンに行こう",
-                "blocks": [{"type": "reflection", "prompt": "近くのサロンはどこ？"}],
+                "summary": "",
+                "body": [{"type": "reflection", "value": {"prompt": "近くのサロンはどこ？"}}],
             },
         ],
     },
@@ -100,13 +104,15 @@ def staff(reference_data):
     return author, supervisor
 
 
-def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, staff, monkeypatch):
-    monkeypatch.setattr(demo, "COURSES", SAMPLE_COURSES)
-    monkeypatch.setattr(demo, "PROGRAMMES", SAMPLE_PROGRAMMES)
+def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, staff):
+    sample = (SAMPLE_PROGRAMMES, SAMPLE_COURSES)
     author, supervisor = staff
     ticks = []
     counts = demo.build_demo_curriculum(
-        author_user=author, supervisor_user=supervisor, on_progress=lambda: ticks.append(1)
+        author_user=author,
+        supervisor_user=supervisor,
+        on_progress=lambda: ticks.append(1),
+        curriculum_data=sample,
     )
     assert counts == {"courses": 2, "programmes": 2, "badges": 4}  # one per course and programme
     assert len(ticks) == 2
@@ -128,13 +134,17 @@ def test_demo_curriculum_is_approved_through_supervision_and_rerunnable(client, 
     assert "木場潟の生きものと水" in programme_html
     assert "シニアのSDGsプログラム" in programme_html  # what comes next
 
-    again = demo.build_demo_curriculum(author_user=author, supervisor_user=supervisor)
+    again = demo.build_demo_curriculum(
+        author_user=author, supervisor_user=supervisor, curriculum_data=sample
+    )
     assert again == {"courses": 0, "programmes": 0, "badges": 0}
     assert CoursePage.objects.count() == 2
 
 
 def test_demo_content_is_complete_for_every_stage():
     from curriculum.ruby import has_unbalanced_ruby
+
+    courses, programmes = load_courses(), load_programmes()
 
     stages = [
         "early-childhood",
@@ -145,41 +155,41 @@ def test_demo_content_is_complete_for_every_stage():
         "adult",
         "senior",
     ]
-    assert sorted(PROGRAMMES) == sorted(stages)
+    assert sorted(programmes) == sorted(stages)
     for stage in stages:
-        in_stage = [course["slug"] for course in COURSES if stage in course["life_stages"]]
+        in_stage = [course["slug"] for course in courses if stage in course["life_stages"]]
         assert len(in_stage) >= 2, stage
-        assert sorted(PROGRAMMES[stage]["courses"]) == sorted(in_stage)
-    assert len({course["slug"] for course in COURSES}) == len(COURSES)
-    text = str(COURSES)
+        assert sorted(programmes[stage]["courses"]) == sorted(in_stage)
+    assert len({course["slug"] for course in courses}) == len(courses)
+    text = str(courses)
     for word in ("ごみ", "防災", "木場潟", "フレイル"):
         assert word in text
-    for course in COURSES:
+    for course in courses:
         assert 2 <= len(course["lessons"]) <= 4
         for lesson in course["lessons"]:
             assert not has_unbalanced_ruby(lesson["title"])
-            for block in lesson["blocks"]:
-                for paragraph in block.get("paragraphs", []):
-                    assert not has_unbalanced_ruby(paragraph), paragraph
+            for block in lesson["body"]:
+                if block["type"] == "text":
+                    assert not has_unbalanced_ruby(block["value"]), block["value"]
     assert any(
-        block["type"] == "field_activity" and "木場潟" in block["place_name"]
-        for course in COURSES
+        block["type"] == "field_activity" and "木場潟" in block["value"]["place_name"]
+        for course in courses
         for lesson in course["lessons"]
-        for block in lesson["blocks"]
+        for block in lesson["body"]
     )
 
 
 def test_demo_quizzes_cover_every_life_stage_with_mixed_question_types():
-    course_slugs = {course["slug"] for course in COURSES}
+    course_slugs = {course["slug"] for course in load_courses()}
     assert len(load_quizzes()) >= 8
     assert set(load_quizzes()) <= course_slugs
 
     covered_stages = {
         stage
-        for stage, programme in PROGRAMMES.items()
+        for stage, programme in load_programmes().items()
         if set(programme["courses"]) & set(load_quizzes())
     }
-    assert covered_stages == set(PROGRAMMES)
+    assert covered_stages == set(load_programmes())
     for slug, quiz in load_quizzes().items():
         assert 3 <= len(quiz["questions"]) <= 5, slug
         assert {question["type"] for question in quiz["questions"]} == {
@@ -190,7 +200,7 @@ def test_demo_quizzes_cover_every_life_stage_with_mixed_question_types():
 
 
 def test_childrens_demo_quizzes_carry_furigana():
-    children_courses = set(PROGRAMMES["elementary"]["courses"])
+    children_courses = set(load_programmes()["elementary"]["courses"])
     for slug in children_courses & set(load_quizzes()):
         texts = [question["text"] for question in load_quizzes()[slug]["questions"]]
         assert any("《" in text for text in texts), slug

@@ -10,7 +10,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from courses.demo import demo_quiz_package
-from courses.demo.content import load_quizzes
+from courses.demo.quizzes import load_quizzes
 from courses.models import LessonPage
 from tests.factories import make_course
 

@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 
 from courses import demo as courses_demo
-from courses.demo_content import COURSES
+from courses.demo.content import load_courses
 from curriculum.services import ensure_curriculum_reference_data
 from home.management.progress import ProgressBar
 from home.services import ensure_site_structure
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             "--courses",
             type=int,
             default=None,
-            help=f"How many of the {len(COURSES)} demo courses (default all).",
+            help=f"How many of the {len(load_courses())} demo courses (default all).",
         )
         parser.add_argument(
             "--random-staff-passwords",
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             "and approved through 大学監修"
         )
         users = get_user_model().objects.in_bulk(["faculty", "supervisor"], field_name="username")
-        progress = ProgressBar(self.stdout, "courses", len(COURSES[:courses]))
+        progress = ProgressBar(self.stdout, "courses", len(load_courses()[:courses]))
         curriculum = courses_demo.build_demo_curriculum(
             author_user=users["faculty"],
             supervisor_user=users["supervisor"],
