@@ -4,6 +4,10 @@ Every block a learner interacts with (reflection, field activity, and the H5P
 activity that comes next) is identified by its StreamField block id: a UUID that
 Wagtail keeps across revisions and that translations copy, so progress and xAPI
 activity ids can hang on it.
+
+Every block also says what a learner can read in it, through Wagtail's
+``get_searchable_content`` (furigana readings dropped), so a lesson's search text
+is its StreamField's text and no block type is left out of search.
 """
 
 from urllib.parse import parse_qs, urlparse
@@ -17,7 +21,7 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from courses.activity_ids import block_activity_iri
 from courses.h5p.chooser import H5PPackageChooserBlock
-from curriculum.ruby import has_unbalanced_ruby, ruby_html
+from curriculum.ruby import has_unbalanced_ruby, ruby_html, strip_ruby
 
 RUBY_HELP = _("Write readings as ｜漢字《かんじ》 to show furigana.")
 
@@ -37,6 +41,9 @@ class RubyCharBlock(blocks.CharBlock):
         if has_unbalanced_ruby(value):
             raise ValidationError(INCOMPLETE_RUBY)
         return value
+
+    def get_searchable_content(self, value):
+        return [strip_ruby(text) for text in super().get_searchable_content(value)]
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -64,6 +71,10 @@ class RubyRichTextBlock(blocks.RichTextBlock):
 
     def render_basic(self, value, context=None):
         return ruby_html(super().render_basic(value, context))
+
+    def get_searchable_content(self, value):
+        # Wagtail's text for indexing (no tags, a space between paragraphs), without readings.
+        return [strip_ruby(text) for text in super().get_searchable_content(value)]
 
 
 class LessonImageBlock(blocks.StructBlock):
@@ -258,6 +269,12 @@ class H5PActivityBlock(blocks.StructBlock):
         icon = "form"
         label = _("H5P activity")
         template = "courses/blocks/h5p_activity.html"
+
+    def get_searchable_content(self, value):
+        # The chooser holds a package, not text: its title is what the lesson shows.
+        package = value.get("package")
+        title = [strip_ruby(package.title)] if package is not None else []
+        return title + super().get_searchable_content(value)
 
     def get_context(self, value, parent_context=None):
         from courses.h5p.views import player_paths

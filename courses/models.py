@@ -2,6 +2,7 @@
 
 import uuid
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +27,8 @@ from curriculum.models import (
 from curriculum.ruby import strip_ruby
 
 MINUTES_VALIDATORS = [MinValueValidator(1), MaxValueValidator(6000)]
+# django-csp's public per-view decorator: adds to the policy of the settings.
+ALLOW_H5P_EVAL = csp_update({"script-src": ["'unsafe-eval'"]})
 
 
 class CourseIndexPage(Page):
@@ -206,13 +209,13 @@ class LessonPage(Page):
         ]
 
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
+        serve = super().serve
         if self.has_h5p_activity:
             # Widely used H5P libraries (EmbeddedJS, which H5P.JoubelUI and
             # H5P.Question load) compile templates with `new Function`. Only pages
             # that play H5P allow it; every other page keeps the strict policy.
-            response._csp_update = {"script-src": ["'unsafe-eval'"]}
-        return response
+            serve = ALLOW_H5P_EVAL(serve)
+        return serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -240,30 +243,9 @@ class LessonPage(Page):
         return context
 
     def search_text(self):
-        parts = [self.summary]
-        for block in self.body:
-            parts.append(block_plain_text(block.block_type, block.value))
+        # Each block type says what text it holds (courses.blocks), so none is left out.
+        parts = [self.summary, *self.body.stream_block.get_searchable_content(self.body)]
         return strip_ruby(" ".join(part for part in parts if part))
-
-
-def block_plain_text(block_type, value):
-    """The words of one lesson block, for search."""
-    if block_type == "text":
-        return strip_tags(value.source)
-    if block_type == "heading":
-        return value["text"]
-    if block_type == "image":
-        return f"{value['alt_text']} {value['caption']}"
-    if block_type == "video":
-        return f"{value['title']} {value['transcript']}"
-    if block_type == "reflection":
-        return f"{value['prompt']} {value['guidance']}"
-    if block_type == "field_activity":
-        return f"{value['place_name']} {strip_tags(value['instructions'].source)}"
-    if block_type == "h5p":
-        title = value["package"].title if value["package"] else ""
-        return f"{title} {value['fallback_text']}"
-    return ""
 
 
 class H5PLibrary(models.Model):

@@ -471,8 +471,8 @@ class ProgrammePage(Page):
         return context
 
     def search_text(self):
-        goals = " ".join(str(block.value) for block in self.learning_goals)
-        return f"{self.introduction} {goals}"
+        goals = self.learning_goals.stream_block.get_searchable_content(self.learning_goals)
+        return " ".join([self.introduction, *goals])
 
 
 @register_setting(icon="tag")
