@@ -120,7 +120,9 @@ def create_fixture(learner_count):
             consents={ConsentPurpose.TERMS_AND_PRIVACY: True},
             acting_user=None,  # the benchmark's fixture
         )
-        credential, secret = credentials.create_xapi_credential(user, label="benchmark")
+        credential, secret = credentials.create_xapi_credential(
+            user, label="benchmark", acting_user=None
+        )
         token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
         authorizations.append(f"Basic {token}")
     return Fixture(

@@ -5,20 +5,33 @@ import hashlib
 import secrets
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from learners.models import (
     XAPICredential,
 )
+from learners.permissions import NotPermitted
 
 # To the minute is enough: no write on every statement a tool sends.
 CREDENTIAL_USE_PRECISION = datetime.timedelta(minutes=1)
 
 
-def create_xapi_credential(user, *, label):
+def _refuse_unless_own(user_id, acting_user):
+    """Only the learner manages their keys (None: the platform, e.g. the benchmark)."""
+    if acting_user is not None and acting_user.pk != user_id:
+        raise NotPermitted(_("Only the learner manages their xAPI apps."))
+
+
+def create_xapi_credential(user, *, label, acting_user):
     """A key and secret for an external xAPI tool; return (credential, secret).
 
-    The secret is random (256 bits), so a fast hash is enough to keep it safely.
+    The secret is random (256 bits), so a fast hash is enough to keep it safely; it is
+    returned here once and never stored, so nobody can show it again.
     """
+    _refuse_unless_own(user.pk, acting_user)
+    label = (label or "").strip()
+    if not label:
+        raise ValueError("An xAPI credential needs a label")
     secret = secrets.token_urlsafe(32)
     credential = XAPICredential.objects.create(
         user=user,
@@ -27,6 +40,17 @@ def create_xapi_credential(user, *, label):
         secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
     )
     return credential, secret
+
+
+def revoke_xapi_credential(credential, *, acting_user):
+    """Revoke a key: from now on it authenticates nothing. Idempotent (the first
+    revocation's time stands); only the learner, or the platform (None), may."""
+    _refuse_unless_own(credential.user_id, acting_user)
+    XAPICredential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    credential.refresh_from_db(fields=["revoked_at"])
+    return credential
 
 
 def authenticate_xapi_credential(key, secret):

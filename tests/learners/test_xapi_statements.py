@@ -344,7 +344,7 @@ def test_a_session_post_needs_the_csrf_token(reference_data, learner):
 
 
 def test_an_xapi_key_and_secret_send_statements_without_a_session_or_csrf(learner):
-    credential, secret = create_xapi_credential(learner, label="Tablet app")
+    credential, secret = create_xapi_credential(learner, label="Tablet app", acting_user=learner)
     tool = Client(enforce_csrf_checks=True)
 
     response = send(tool, scored(0.9), headers=basic(credential.key, secret))
@@ -358,7 +358,7 @@ def test_an_xapi_key_and_secret_send_statements_without_a_session_or_csrf(learne
 
 
 def test_a_wrong_or_revoked_xapi_secret_is_refused(learner):
-    credential, secret = create_xapi_credential(learner, label="Tablet app")
+    credential, secret = create_xapi_credential(learner, label="Tablet app", acting_user=learner)
     tool = Client(enforce_csrf_checks=True)
 
     wrong = send(tool, statement(), headers=basic(credential.key, secret + "x"))
