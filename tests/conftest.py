@@ -6,12 +6,24 @@ from pathlib import Path
 
 import pytest
 
+from tests import network_guard
+
 E2E_DIR = Path(__file__).parent / "e2e"
 CHROMIUM = os.environ.get("MANABI_CHROMIUM", "/usr/bin/chromium")
 
 
 def chromium_available():
     return Path(CHROMIUM).exists()
+
+
+def pytest_configure(config):
+    """No test reaches the network: sockets may only connect to loopback or Unix
+    sockets, and any other address fails the test (see tests/network_guard.py)."""
+    network_guard.install()
+
+
+def pytest_unconfigure(config):
+    network_guard.uninstall()
 
 
 def pytest_collection_modifyitems(config, items):
