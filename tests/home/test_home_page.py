@@ -83,20 +83,60 @@ def test_staff_edits_to_the_home_page_survive_set_up(reference_data):
     assert HomePage.objects.get(pk=home.pk).hero_title == "小松の学び"
 
 
-def test_home_page_queries_do_not_grow_with_visitors(client, reference_data, django_db_blocker):
+def home_queries(client):
+    """The queries of one home page view, and its HTML."""
     from django.db import connection
 
-    client.get("/")  # warm caches (site root paths)
-    with CaptureQueriesContext(connection) as first:
-        client.get("/")
-    from tests.factories import make_learner
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    return len(queries), html
 
-    for number in range(5):
-        make_learner(f"visitor{number}")
-    with CaptureQueriesContext(connection) as second:
-        client.get("/")
-    assert len(second) == len(first)
-    assert len(first) <= 12
+
+def test_home_page_queries_do_not_grow_with_stages_courses_or_learners(
+    client, reference_data, django_assert_num_queries
+):
+    """The page draws a tile per life stage and per goal, and the header names the
+    visitor: none of it may cost a query per tile, per course or per learner."""
+    from curriculum.models import LifeStage
+    from learners.services.progress import enrol_learner
+    from tests.factories import make_catalogue, make_course, make_learner
+
+    catalogue = make_catalogue()
+    first_course = make_course(catalogue, title="講座1")
+    visitor = make_learner("visitor", display_name="木場 太郎")
+    enrol_learner(visitor, first_course.translation_key)
+    client.get("/")  # warm the caches (site root paths, content types)
+    anonymous_count, html = home_queries(client)
+    client.force_login(visitor)
+    client.get("/")
+    signed_in_count, html = home_queries(client)
+    assert html.count('class="tile tile--stage"') == 7
+    assert "木場 太郎" in html
+
+    for number in range(2, 31):
+        course = make_course(catalogue, title=f"講座{number}", slug=f"course-{number}")
+        enrol_learner(visitor, course.translation_key)
+        make_learner(f"learner{number}")
+    for number in (1, 2):
+        LifeStage.objects.create(
+            slug=f"new-stage-{number}",
+            sort_order=100 + number,
+            min_age=90 + number,
+            name_ja=f"新しい段階{number}",
+            name_en=f"New stage {number}",
+            colour="#336699",
+        )
+
+    with django_assert_num_queries(signed_in_count):
+        html = client.get("/").content.decode()
+    assert html.count('class="tile tile--stage"') == 9  # the new stages are drawn
+    assert "新しい段階2" in html and "木場 太郎" in html
+    client.logout()
+    with django_assert_num_queries(anonymous_count):
+        html = client.get("/").content.decode()
+    assert html.count('class="tile tile--stage"') == 9
+    assert "木場 太郎" not in html
+    assert anonymous_count <= 12
 
 
 def test_untranslated_strings_fall_back_to_english_not_japanese(client, reference_data):
