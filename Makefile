@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 # Local runs use SQLite unless DATABASE_URL is set (CI sets it to PostgreSQL).
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-fast setup lint check migrations-check messages makemessages demo clean
+.PHONY: run test test-fast test-js setup lint check migrations-check messages makemessages demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,13 +48,20 @@ migrations-check: setup
 	$(MANAGE) makemigrations --check --dry-run
 
 # The whole suite, browser tests included (skipped with a loud warning when
-# Chromium is missing, except on CI where they are required).
-test: setup lint check migrations-check
+# Chromium is missing, except on CI where they are required). Warnings are
+# errors (pyproject.toml: filterwarnings) and no test may leave loopback
+# (tests/network_guard.py).
+test: setup lint check migrations-check test-js
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
 
 # Quick loop while working: SQLite, no browser.
-test-fast: setup
+test-fast: setup test-js
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -m "not e2e" -q
+
+# The page scripts' own logic, in node's built-in test runner: it needs nothing
+# from npm, so it does not wait for node_modules.
+test-js:
+	node --test tests/js/
 
 # For developers changing strings (needs GNU gettext's xgettext).
 makemessages: $(VENV)/.installed

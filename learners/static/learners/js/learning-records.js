@@ -13,9 +13,189 @@
  *   the browser comes back online or the page is opened next time: the server
  *   recognises a retried id, so nothing is counted twice. A statement the
  *   server refuses as invalid is dropped (sending it again cannot help).
+ *
+ * The queue and its sending (`createRecordQueue`) know nothing of the page: they
+ * get storage, the POST and the timer as arguments, so tests/js/ runs them in
+ * node. The page part below only wires them to the document.
  */
 (function () {
   "use strict";
+
+  var BATCH_SIZE = 50;
+  var FIRST_PAUSE = 1000;
+  var LONGEST_PAUSE = 60000;
+
+  /*
+   * options:
+   *   storage       getItem/setItem (localStorage); may throw (private mode)
+   *   key           this learner's storage key
+   *   post(batch)   a promise of a response ({ok, status}); rejects when the
+   *                 network fails
+   *   setTimeout, clearTimeout
+   *   mintId()      a new statement id (a UUID)
+   *   now()         the current Date
+   *   origin        the site's origin, for the placeholder actor
+   *   state         the object to keep {sent, failures, pending} in
+   */
+  function createRecordQueue(options) {
+    var storage = options.storage;
+    var key = options.key;
+    var state = options.state || {};
+    state.sent = 0;
+    state.failures = 0;
+    state.pending = 0;
+    var pause = FIRST_PAUSE;
+    var timer = null;
+    var sending = false;
+    var singlesLeft = 0; // after a refused batch: send its statements one at a time
+    var memoryQueue = [];
+
+    function readQueue() {
+      try {
+        var stored = storage.getItem(key);
+        return stored ? JSON.parse(stored) : [];
+      } catch (error) {
+        return memoryQueue;
+      }
+    }
+
+    function writeQueue(queue) {
+      memoryQueue = queue;
+      state.pending = queue.length;
+      try {
+        storage.setItem(key, JSON.stringify(queue));
+      } catch (error) {
+        // Private mode or a full storage: the queue lives in memory for this page.
+      }
+    }
+
+    function enqueue(statement) {
+      var queued = JSON.parse(JSON.stringify(statement));
+      queued.id = options.mintId();
+      queued.timestamp = queued.timestamp || options.now().toISOString();
+      // The server puts the learner's own account here; this is only a placeholder.
+      queued.actor = {
+        objectType: "Agent",
+        account: { homePage: options.origin, name: "learner" },
+      };
+      delete queued.stored;
+      delete queued.authority;
+      var queue = readQueue();
+      queue.push(queued);
+      writeQueue(queue);
+      schedule(0);
+      return queued;
+    }
+
+    function forget(ids) {
+      var sent = {};
+      ids.forEach(function (id) {
+        sent[id] = true;
+      });
+      writeQueue(
+        readQueue().filter(function (statement) {
+          return !sent[statement.id];
+        })
+      );
+    }
+
+    function schedule(delay) {
+      if (timer) {
+        options.clearTimeout(timer);
+      }
+      timer = options.setTimeout(send, delay);
+    }
+
+    function retryLater() {
+      state.failures += 1;
+      schedule(pause);
+      pause = Math.min(pause * 2, LONGEST_PAUSE);
+    }
+
+    async function send() {
+      timer = null;
+      if (sending) {
+        return;
+      }
+      var queue = readQueue();
+      if (!queue.length) {
+        return;
+      }
+      sending = true;
+      // After a refused batch, its statements go one at a time, so that one bad
+      // statement cannot hold back the rest.
+      var batch = queue.slice(0, singlesLeft > 0 ? 1 : BATCH_SIZE);
+      if (singlesLeft > 0) {
+        singlesLeft -= 1;
+      }
+      var ids = batch.map(function (statement) {
+        return statement.id;
+      });
+      try {
+        var response = await options.post(batch);
+        if (response.ok) {
+          forget(ids);
+          state.sent += ids.length;
+          pause = FIRST_PAUSE;
+          sending = false;
+          if (readQueue().length) {
+            schedule(0);
+          }
+          return;
+        }
+        if ((response.status === 400 || response.status === 409) && batch.length === 1) {
+          forget(ids); // invalid or already stored differently: retrying cannot help
+          sending = false;
+          schedule(0);
+          return;
+        }
+        if (response.status === 401 || response.status === 403) {
+          sending = false; // signed out: keep the queue for when this learner is back
+          return;
+        }
+        sending = false;
+        if (response.status === 400 || response.status === 409) {
+          singlesLeft = batch.length; // the server answered: no need to wait
+          schedule(0);
+          return;
+        }
+        retryLater();
+      } catch (error) {
+        sending = false;
+        retryLater();
+      }
+    }
+
+    return {
+      state: state,
+      enqueue: enqueue,
+      send: send,
+      queued: readQueue,
+      // The page opened: count what an earlier visit left and send it.
+      start: function () {
+        state.pending = readQueue().length;
+        schedule(0);
+      },
+      // The browser is online again: no reason to wait out the pause.
+      wake: function () {
+        pause = FIRST_PAUSE;
+        schedule(0);
+      },
+    };
+  }
+
+  var api = {
+    createRecordQueue: createRecordQueue,
+    BATCH_SIZE: BATCH_SIZE,
+    FIRST_PAUSE: FIRST_PAUSE,
+    LONGEST_PAUSE: LONGEST_PAUSE,
+  };
+  if (typeof module === "object" && module && module.exports) {
+    module.exports = api; // node (tests/js/)
+  }
+  if (typeof document === "undefined") {
+    return;
+  }
 
   var script = document.getElementById("learning-records");
   if (!script || !window.fetch || !window.JSON) {
@@ -26,14 +206,6 @@
     id: "http://adlnet.gov/expapi/verbs/experienced",
     display: { "en-US": "experienced" },
   };
-  var BATCH_SIZE = 50;
-  var LONGEST_PAUSE = 60000;
-  var pause = 1000;
-  var timer = null;
-  var sending = false;
-  var singlesLeft = 0; // after a refused batch: send its statements one at a time
-  var memoryQueue = [];
-  var state = (window.manabiRecords = { sent: 0, failures: 0, pending: 0 });
 
   function mintId() {
     if (window.crypto && window.crypto.randomUUID) {
@@ -51,67 +223,6 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
-  function readQueue() {
-    try {
-      var stored = window.localStorage.getItem(config.queueKey);
-      return stored ? JSON.parse(stored) : [];
-    } catch (error) {
-      return memoryQueue;
-    }
-  }
-
-  function writeQueue(queue) {
-    memoryQueue = queue;
-    state.pending = queue.length;
-    try {
-      window.localStorage.setItem(config.queueKey, JSON.stringify(queue));
-    } catch (error) {
-      // Private mode or a full storage: the queue lives in memory for this page.
-    }
-  }
-
-  function enqueue(statement) {
-    var queued = JSON.parse(JSON.stringify(statement));
-    queued.id = mintId();
-    queued.timestamp = queued.timestamp || new Date().toISOString();
-    // The server puts the learner's own account here; this is only a placeholder.
-    queued.actor = {
-      objectType: "Agent",
-      account: { homePage: window.location.origin, name: "learner" },
-    };
-    delete queued.stored;
-    delete queued.authority;
-    var queue = readQueue();
-    queue.push(queued);
-    writeQueue(queue);
-    schedule(0);
-  }
-
-  function forget(ids) {
-    var sent = {};
-    ids.forEach(function (id) {
-      sent[id] = true;
-    });
-    writeQueue(
-      readQueue().filter(function (statement) {
-        return !sent[statement.id];
-      })
-    );
-  }
-
-  function schedule(delay) {
-    if (timer) {
-      window.clearTimeout(timer);
-    }
-    timer = window.setTimeout(send, delay);
-  }
-
-  function retryLater() {
-    state.failures += 1;
-    schedule(pause);
-    pause = Math.min(pause * 2, LONGEST_PAUSE);
-  }
-
   function post(batch) {
     return window.fetch(config.endpoint, {
       method: "POST",
@@ -125,66 +236,41 @@
     });
   }
 
-  async function send() {
-    timer = null;
-    if (sending) {
-      return;
-    }
-    var queue = readQueue();
-    if (!queue.length) {
-      return;
-    }
-    sending = true;
-    // After a refused batch, its statements go one at a time, so that one bad
-    // statement cannot hold back the rest.
-    var batch = queue.slice(0, singlesLeft > 0 ? 1 : BATCH_SIZE);
-    if (singlesLeft > 0) {
-      singlesLeft -= 1;
-    }
-    var ids = batch.map(function (statement) {
-      return statement.id;
-    });
-    try {
-      var response = await post(batch);
-      if (response.ok) {
-        forget(ids);
-        state.sent += ids.length;
-        pause = 1000;
-        sending = false;
-        if (readQueue().length) {
-          schedule(0);
-        }
-        return;
-      }
-      if ((response.status === 400 || response.status === 409) && batch.length === 1) {
-        forget(ids); // invalid or already stored differently: retrying cannot help
-        sending = false;
-        schedule(0);
-        return;
-      }
-      if (response.status === 401 || response.status === 403) {
-        sending = false; // signed out: keep the queue for when this learner is back
-        return;
-      }
-      sending = false;
-      if (response.status === 400 || response.status === 409) {
-        singlesLeft = batch.length; // the server answered: no need to wait
-        schedule(0);
-        return;
-      }
-      retryLater();
-    } catch (error) {
-      sending = false;
-      retryLater();
-    }
-  }
+  // localStorage itself can throw when read (storage disabled): the queue then
+  // falls back to memory through the same try/catch as a failing getItem.
+  var storage = {
+    getItem: function (name) {
+      return window.localStorage.getItem(name);
+    },
+    setItem: function (name, value) {
+      window.localStorage.setItem(name, value);
+    },
+  };
+
+  var records = createRecordQueue({
+    storage: storage,
+    key: config.queueKey,
+    post: post,
+    setTimeout: function (callback, delay) {
+      return window.setTimeout(callback, delay);
+    },
+    clearTimeout: function (handle) {
+      window.clearTimeout(handle);
+    },
+    mintId: mintId,
+    now: function () {
+      return new Date();
+    },
+    origin: window.location.origin,
+    state: (window.manabiRecords = {}),
+  });
 
   function experienced(activityId, name) {
     var statement = { verb: EXPERIENCED, object: { objectType: "Activity", id: activityId } };
     if (name) {
       statement.object.definition = { name: { und: name } };
     }
-    enqueue(statement);
+    records.enqueue(statement);
   }
 
   function whenSeen(element, callback) {
@@ -210,7 +296,7 @@
 
   document.addEventListener("manabi:xapi", function (event) {
     if (event.detail && event.detail.statement && event.detail.activityId) {
-      enqueue(event.detail.statement);
+      records.enqueue(event.detail.statement);
     }
   });
 
@@ -236,10 +322,6 @@
     });
   }
 
-  window.addEventListener("online", function () {
-    pause = 1000;
-    schedule(0);
-  });
-  state.pending = readQueue().length;
-  schedule(0);
+  window.addEventListener("online", records.wake);
+  records.start();
 })();
