@@ -37,9 +37,26 @@ def fall_back_to_english():
     catalogue lacks. A resident reading Vietnamese or Portuguese is better
     served by the English source text, so for those languages the fallback
     becomes the English catalogue. Japanese and English are complete.
+
+    Django has no public way to choose the fallback language: the proposed
+    LANGUAGE_FALLBACK setting (ticket #28636) was never merged, ``translation()``
+    already returns catalogues chained to Japanese (gettext's public
+    ``add_fallback`` appends behind it, where English would never be reached),
+    and LANGUAGE_CODE also decides the unprefixed URLs and Wagtail's default
+    locale. So the one private hook, ``DjangoTranslation._add_fallback``, which
+    Django calls once when it builds a catalogue, is replaced here; start-up
+    fails loudly if a Django upgrade removes it, and
+    tests/home/test_home_page.py checks the result.
     """
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.utils.translation import trans_real
+
+    if not callable(getattr(trans_real.DjangoTranslation, "_add_fallback", None)):
+        raise ImproperlyConfigured(
+            "django.utils.translation.trans_real.DjangoTranslation._add_fallback is gone: "
+            "update config.languages.fall_back_to_english for this Django version."
+        )
 
     def add_english_fallback(translation_catalogue, localedirs=None):
         language = translation_catalogue.language()
