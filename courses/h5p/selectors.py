@@ -1,51 +1,49 @@
 """Reads about H5P packages that need care."""
 
-import json
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, ReferenceIndex
 
-from courses.models import LessonPage
-
-H5P_BLOCK_TYPE = "h5p"
+from courses.models import H5PPackage, LessonPage
 
 
 def lessons_using_package(package):
-    """Lessons whose live body or latest draft holds an ``h5p`` block of this package.
+    """Lessons whose live body or latest draft holds an H5P activity of this package.
 
-    The H5P lesson block stores ``{"type": "h5p", "value": {"package": <pk>, ...}}``
-    in the StreamField's raw data; blocks nested in other blocks count too.
+    The H5P block's package is a chooser block, so Wagtail's reference index
+    records it for every page row: a live lesson's published body, and the draft
+    of a lesson never published (Wagtail saves those drafts on the row). A
+    published lesson's unpublished draft exists only as a revision, which the
+    index does not read; those few drafts are read here, through the StreamField's
+    own reference extraction, so a package placed in one is still "in use".
+
+    The index is kept by Wagtail's task after each save: with a task worker it
+    trails a save by the worker's delay.
     """
-    package_pk = str(package.pk)
-    lessons = []
-    for lesson in LessonPage.objects.select_related("latest_revision").order_by("path"):
-        bodies = [lesson.body.raw_data]
-        if lesson.latest_revision is not None:
-            bodies.append(lesson.latest_revision.content.get("body"))
-        if any(refers_to_package(as_stream_data(body), package_pk) for body in bodies):
-            lessons.append(lesson)
-    return lessons
+    page_ids = {
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(package)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    }
+    page_ids.update(lessons_with_a_pending_draft_using(package, exclude=page_ids))
+    return list(LessonPage.objects.filter(pk__in=page_ids).order_by("path"))
 
 
-def as_stream_data(body):
-    """Revisions keep a StreamField's data as a JSON string; pages as a list."""
-    if isinstance(body, str):
-        try:
-            return json.loads(body)
-        except ValueError:
-            return []
-    if body is None:
-        return []
-    return list(body)
-
-
-def refers_to_package(data, package_pk):
-    if isinstance(data, dict):
-        value = data.get("value")
-        if (
-            data.get("type") == H5P_BLOCK_TYPE
-            and isinstance(value, dict)
-            and str(value.get("package")) == package_pk
+def lessons_with_a_pending_draft_using(package, *, exclude=()):
+    """Ids of published lessons whose unpublished latest revision uses ``package``."""
+    body = LessonPage._meta.get_field("body")
+    drafts = (
+        LessonPage.objects.filter(live=True, has_unpublished_changes=True)
+        .exclude(pk__in=exclude)
+        .exclude(latest_revision=None)
+        .select_related("latest_revision")
+    )
+    found = []
+    for lesson in drafts:
+        draft = lesson.latest_revision.as_object()
+        if any(
+            model is H5PPackage and object_id == str(package.pk)
+            for model, object_id, _model_path, _content_path in body.extract_references(draft.body)
         ):
-            return True
-        return any(refers_to_package(item, package_pk) for item in data.values())
-    if isinstance(data, list):
-        return any(refers_to_package(item, package_pk) for item in data)
-    return False
+            found.append(lesson.pk)
+    return found

@@ -461,12 +461,10 @@ H5P_BLOCK = {
 
 
 def lesson_with_h5p_block(package):
-    """A lesson whose draft holds an H5P block of ``package``.
+    """A published lesson whose pending draft holds an H5P block of ``package``.
 
-    LessonBodyBlock has no "h5p" child yet (another change adds it), and a
-    StreamField drops unknown block types on assignment. So the draft's stored
-    raw data is written directly into its revision, which is exactly how a
-    draft with an H5P block is kept.
+    The block's stored data is written straight into the revision, exactly as
+    a draft keeps it; the live body has no H5P block.
     """
     course = make_course(lessons=[("木場潟クイズ", [("text", "<p>クイズの前に</p>")])])
     lesson = LessonPage.objects.child_of(course).get()
@@ -478,12 +476,7 @@ def lesson_with_h5p_block(package):
     return lesson
 
 
-def test_lessons_using_a_package_finds_blocks_in_live_bodies_and_nested_blocks():
-    block = {**H5P_BLOCK, "value": {"package": 7}}
-    assert selectors.refers_to_package([block], "7")
-    assert selectors.refers_to_package([{"type": "section", "value": {"items": [block]}}], "7")
-    assert not selectors.refers_to_package([block], "8")
-    assert not selectors.refers_to_package([{"type": "text", "value": "package 7"}], "7")
+# Finding uses in live bodies, drafts and nested blocks: tests/courses/test_h5p_usage.py.
 
 
 def test_deleting_a_package_used_by_a_draft_lesson_is_refused(reference_data):
