@@ -1,5 +1,9 @@
 """Validation of an uploaded .h5p file, done entirely in a private temporary folder.
 
+(One module past 400 lines on purpose: it reads top to bottom in the order the
+checks run, from the zip's member names to the library dependencies, so a
+reviewer can audit every rule an upload must pass in one place.)
+
 Nothing here touches storage or the database: ``validate_h5p_archive`` either
 returns a ``ValidatedPackage`` describing what was unpacked, or raises
 ``H5PValidationError`` naming the rule and the member that broke it.
