@@ -16,6 +16,9 @@ import uuid
 import zipfile
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
+
 LIBRARY_MACHINE_NAME = "H5P.ManabiQuiz"
 LIBRARY_MAJOR_VERSION = 1
 LIBRARY_MINOR_VERSION = 0
@@ -40,87 +43,43 @@ LANGUAGE_CODE_PATTERN = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 # xAPI language maps want BCP 47 tags; Django codes are lowercase ("pt-br", "zh-hans").
 XAPI_LANGUAGE_TAGS = {"pt-br": "pt-BR", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 
-ENGLISH_LABELS = {
-    "check": "Check",
-    "retry": "Retry",
-    "correct": "Correct!",
-    "incorrect": "Incorrect.",
-    "score": "@score / @total",
-    "questionOf": "Question @current of @total",
-    "true": "True",
-    "false": "False",
-    "submit": "Submit",
-    "selectAnswer": "Choose an answer first.",
-    "chooseAll": "Choose all correct answers.",
+# The player's buttons and messages, translated in locale/ like every other string and
+# rendered in the package's language when it is built. Short words take the context
+# "quiz player" (Check, True, Correct! mean other things elsewhere); the easy set, for young
+# children, takes its own context, so Japanese can say it in hiragana (labels are plain
+# text and cannot carry furigana). @score, @total and @current are filled in by the player.
+LABELS = {
+    "check": pgettext_lazy("quiz player", "Check"),
+    "retry": pgettext_lazy("quiz player", "Retry"),
+    "correct": pgettext_lazy("quiz player", "Correct!"),
+    "incorrect": pgettext_lazy("quiz player", "Incorrect."),
+    # Translators: the quiz's score; keep @score and @total.
+    "score": pgettext_lazy("quiz player", "@score / @total"),
+    # Translators: keep @current and @total.
+    "questionOf": pgettext_lazy("quiz player", "Question @current of @total"),
+    # Translators: the answer to a true-or-false statement.
+    "true": pgettext_lazy("quiz player", "True"),
+    # Translators: the answer to a true-or-false statement.
+    "false": pgettext_lazy("quiz player", "False"),
+    "submit": pgettext_lazy("quiz player", "Submit"),
+    "selectAnswer": pgettext_lazy("quiz player", "Choose an answer first."),
+    "chooseAll": pgettext_lazy("quiz player", "Choose all correct answers."),
 }
-
-DEFAULT_LABELS = {
-    "ja": {
-        "check": "答え合わせ",
-        "retry": "もう一度",
-        "correct": "正解！",
-        "incorrect": "不正解",
-        "score": "得点：@score / @total",
-        "questionOf": "第@current問（全@total問）",
-        "true": "正しい",
-        "false": "まちがい",
-        "submit": "送信",
-        "selectAnswer": "答えを選んでください。",
-        "chooseAll": "正しいものをすべて選んでください。",
-    },
-    "en": ENGLISH_LABELS,
-    "pt-br": {
-        "check": "Verificar",
-        "retry": "Tentar de novo",
-        "correct": "Correto!",
-        "incorrect": "Incorreto.",
-        "score": "@score / @total",
-        "questionOf": "Pergunta @current de @total",
-        "true": "Verdadeiro",
-        "false": "Falso",
-        "submit": "Enviar",
-        "selectAnswer": "Escolha uma resposta primeiro.",
-        "chooseAll": "Escolha todas as respostas corretas.",
-    },
-    "vi": {
-        "check": "Kiểm tra",
-        "retry": "Làm lại",
-        "correct": "Đúng rồi!",
-        "incorrect": "Chưa đúng.",
-        "score": "@score / @total",
-        "questionOf": "Câu @current / @total",
-        "true": "Đúng",
-        "false": "Sai",
-        "submit": "Gửi",
-        "selectAnswer": "Hãy chọn một câu trả lời trước.",
-        "chooseAll": "Hãy chọn tất cả các đáp án đúng.",
-    },
-    "zh-hans": {
-        "check": "检查",
-        "retry": "重试",
-        "correct": "正确！",
-        "incorrect": "不正确。",
-        "score": "@score / @total",
-        "questionOf": "第 @current 题，共 @total 题",
-        "true": "对",
-        "false": "错",
-        "submit": "提交",
-        "selectAnswer": "请先选择一个答案。",
-        "chooseAll": "请选择所有正确答案。",
-    },
-    "fil": {
-        "check": "Suriin",
-        "retry": "Subukan muli",
-        "correct": "Tama!",
-        "incorrect": "Mali.",
-        "score": "@score / @total",
-        "questionOf": "Tanong @current sa @total",
-        "true": "Tama",
-        "false": "Mali",
-        "submit": "Isumite",
-        "selectAnswer": "Pumili muna ng sagot.",
-        "chooseAll": "Piliin ang lahat ng tamang sagot.",
-    },
+EASY_CONTEXT = "quiz player, easy words for young children"
+EASY_LABELS = {
+    "check": pgettext_lazy(EASY_CONTEXT, "Check"),
+    "retry": pgettext_lazy(EASY_CONTEXT, "Retry"),
+    "correct": pgettext_lazy(EASY_CONTEXT, "Correct!"),
+    "incorrect": pgettext_lazy(EASY_CONTEXT, "Incorrect."),
+    # Translators: the quiz's score; keep @score and @total.
+    "score": pgettext_lazy(EASY_CONTEXT, "@score / @total"),
+    # Translators: keep @current and @total.
+    "questionOf": pgettext_lazy(EASY_CONTEXT, "Question @current of @total"),
+    "true": pgettext_lazy(EASY_CONTEXT, "True"),
+    "false": pgettext_lazy(EASY_CONTEXT, "False"),
+    "submit": pgettext_lazy(EASY_CONTEXT, "Submit"),
+    "selectAnswer": pgettext_lazy(EASY_CONTEXT, "Choose an answer first."),
+    "chooseAll": pgettext_lazy(EASY_CONTEXT, "Choose all correct answers."),
 }
 
 
@@ -141,15 +100,15 @@ def xapi_language_tag(language_code):
     return XAPI_LANGUAGE_TAGS.get(language_code, language_code)
 
 
-def default_labels(language):
-    """All player labels for a language: its own where Manabi has them, English otherwise.
+def default_labels(language, *, easy=False):
+    """All player labels for a language, from its catalogue: English where it has none.
 
     Regional variants fall back to their base language ("ja-jp" uses "ja") before English.
+    ``easy`` gives the words for young children.
     """
     language_code = normalise_language_code(language)
-    base_code = language_code.split("-")[0]
-    own_labels = DEFAULT_LABELS.get(language_code) or DEFAULT_LABELS.get(base_code) or {}
-    return {**ENGLISH_LABELS, **own_labels}
+    with translation.override(language_code):
+        return {key: str(label) for key, label in (EASY_LABELS if easy else LABELS).items()}
 
 
 def _require_text(value, what):
@@ -212,7 +171,9 @@ def _question_params(question, position, title):
     return params
 
 
-def build_manabi_quiz_content(*, title, language, questions, pass_ratio=0.6, labels=None):
+def build_manabi_quiz_content(
+    *, title, language, questions, pass_ratio=0.6, labels=None, easy_labels=False
+):
     """The validated ``content/content.json`` parameters of a Manabi quiz.
 
     Raises ValueError for an empty title, no questions, an unknown question type, a question
@@ -230,10 +191,10 @@ def build_manabi_quiz_content(*, title, language, questions, pass_ratio=0.6, lab
         or not 0 <= pass_ratio <= 1
     ):
         raise ValueError(f"pass_ratio must be a number from 0 to 1, got {pass_ratio!r}")
-    merged_labels = default_labels(language_code)
+    merged_labels = default_labels(language_code, easy=easy_labels)
     for key, value in (labels or {}).items():
-        if key not in ENGLISH_LABELS:
-            raise ValueError(f"unknown label {key!r}; known labels: {', '.join(ENGLISH_LABELS)}")
+        if key not in LABELS:
+            raise ValueError(f"unknown label {key!r}; known labels: {', '.join(LABELS)}")
         merged_labels[key] = _require_text(value, f"label {key!r}")
     return {
         "questions": [
@@ -266,7 +227,9 @@ def _json_bytes(data):
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def build_manabi_quiz_package(*, title, language, questions, pass_ratio=0.6, labels=None):
+def build_manabi_quiz_package(
+    *, title, language, questions, pass_ratio=0.6, labels=None, easy_labels=False
+):
     """A complete .h5p package (ZIP bytes) of one Manabi quiz.
 
     The archive holds ``h5p.json``, ``content/content.json`` and the library folder
@@ -274,12 +237,17 @@ def build_manabi_quiz_package(*, title, language, questions, pass_ratio=0.6, lab
     always give the same bytes (fixed timestamps, sorted entries). ``questions`` is a list of
     ``{"type": "single"|"multiple", "text": str, "answers": [{"text": str, "correct": bool}]}``
     or ``{"type": "truefalse", "text": str, "correct": bool}``, each with optional
-    ``"feedback"``. Labels default to the language's own (English where Manabi has none);
-    ``labels`` overrides single keys. Raises ValueError on invalid input (see
-    ``build_manabi_quiz_content``).
+    ``"feedback"``. Labels come from the language's catalogue (English where it has none),
+    in easy words for young children with ``easy_labels``; ``labels`` overrides single keys.
+    Raises ValueError on invalid input (see ``build_manabi_quiz_content``).
     """
     content = build_manabi_quiz_content(
-        title=title, language=language, questions=questions, pass_ratio=pass_ratio, labels=labels
+        title=title,
+        language=language,
+        questions=questions,
+        pass_ratio=pass_ratio,
+        labels=labels,
+        easy_labels=easy_labels,
     )
     h5p_json = {
         "title": title,

@@ -6,9 +6,10 @@ import re
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from courses.h5p_quiz_builder import (
-    ENGLISH_LABELS,
+    LABELS,
     LIBRARY_SOURCE_DIR,
     build_manabi_quiz_package,
     default_labels,
@@ -103,7 +104,7 @@ def test_semantics_declare_every_label_the_builder_fills_in():
     semantics = json.loads((LIBRARY_SOURCE_DIR / "semantics.json").read_text(encoding="utf-8"))
     l10n = next(field for field in semantics if field["name"] == "l10n")
 
-    assert {field["name"] for field in l10n["fields"]} == set(ENGLISH_LABELS)
+    assert {field["name"] for field in l10n["fields"]} == set(LABELS)
     assert {field["name"] for field in semantics} >= {"questions", "passRatio", "l10n"}
 
 
@@ -145,16 +146,71 @@ def test_labels_follow_the_package_language_with_english_fallback(
     content = read_json(open_package(build(language=language)), "content/content.json")
 
     assert content["l10n"]["check"] == check_label
-    assert set(content["l10n"]) == set(ENGLISH_LABELS)
+    assert set(content["l10n"]) == set(LABELS)
     assert content["language"] == xapi_language
 
 
-def test_every_default_label_set_is_complete_and_keeps_its_placeholders():
+@pytest.mark.parametrize("easy", [False, True])
+def test_every_default_label_set_is_complete_and_keeps_its_placeholders(easy):
     for language in ("ja", "en", "pt-br", "vi", "zh-hans", "fil"):
-        labels = default_labels(language)
-        assert set(labels) == set(ENGLISH_LABELS)
+        labels = default_labels(language, easy=easy)
+        assert set(labels) == set(LABELS)
+        assert all(isinstance(label, str) and label.strip() for label in labels.values())
         assert "@score" in labels["score"] and "@total" in labels["score"]
         assert "@current" in labels["questionOf"] and "@total" in labels["questionOf"]
+
+
+ENGLISH = {
+    "check": "Check",
+    "retry": "Retry",
+    "correct": "Correct!",
+    "incorrect": "Incorrect.",
+    "score": "@score / @total",
+    "questionOf": "Question @current of @total",
+    "true": "True",
+    "false": "False",
+    "submit": "Submit",
+    "selectAnswer": "Choose an answer first.",
+    "chooseAll": "Choose all correct answers.",
+}
+
+
+def test_english_labels_are_the_source_text_for_children_too():
+    assert default_labels("en") == ENGLISH
+    assert default_labels("en", easy=True) == ENGLISH
+
+
+def test_young_children_read_the_labels_in_hiragana():
+    assert default_labels("ja", easy=True) == {
+        "check": "こたえあわせ",
+        "retry": "もういちど",
+        "correct": "せいかい！",
+        "incorrect": "ざんねん",
+        "score": "@score / @total もん せいかい",
+        "questionOf": "@current もんめ（ぜんぶで @total もん）",
+        "true": "ほんとう",
+        "false": "ちがう",
+        "submit": "おくる",
+        "selectAnswer": "こたえを えらんでね。",
+        "chooseAll": "あてはまる ものを ぜんぶ えらんでね。",
+    }
+    content = read_json(open_package(build(easy_labels=True)), "content/content.json")
+    assert content["l10n"]["check"] == "こたえあわせ"
+
+
+def test_labels_are_in_the_package_language_whatever_language_is_active():
+    with translation.override("en"):
+        assert default_labels("ja")["check"] == "答え合わせ"
+        assert translation.get_language() == "en"
+    with translation.override("ja"):
+        assert default_labels("vi")["check"] == "Kiểm tra"
+        assert default_labels("ko")["check"] == "Check"
+
+
+def test_regional_variants_use_their_base_language():
+    assert default_labels("ja-JP") == default_labels("ja")
+    assert default_labels("ja-jp", easy=True) == default_labels("ja", easy=True)
+    assert default_labels("pt_BR") == default_labels("pt-br")
 
 
 def test_given_labels_override_single_keys():
