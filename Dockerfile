@@ -17,6 +17,12 @@
 #
 # Web:
 #   docker run --env-file prod.env -p 8000:8000 manabi
+#
+# Worker, always beside the web (same image and environment; one or more): delivers
+# the outbox's mail with retries and runs Wagtail's background tasks. Without it mail
+# stays queued and the reference and search indexes go stale. The image's health check
+# asks the web server, so the worker runs without it:
+#   docker run --no-healthcheck --env-file prod.env manabi /app/bin/worker
 
 # --- Front-end packages: only h5p-standalone's built files reach the image.
 FROM node:20-slim AS assets

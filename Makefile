@@ -28,10 +28,11 @@ messages: $(VENV)/.installed
 
 setup: $(VENV)/.installed node_modules/.installed messages
 
+# The task worker (mail, background tasks) runs beside the server and stops with it.
 run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	PYTHON=$(BIN)/python bin/dev-server 127.0.0.1:$(PORT)
 
 demo: setup
 	$(MANAGE) migrate --noinput

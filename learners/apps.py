@@ -25,9 +25,6 @@ class LearnersConfig(AppConfig):
         from learners.services.reference_data import ensure_learner_reference_data
 
         hooks.register("before_serve_page", enrol_on_lesson_visit)
-        from learners.signal_handlers import connect_signal_handlers
-
-        connect_signal_handlers()
 
         # Roles need every app's permissions, so run once the whole migrate
         # is done: post_migrate is sent per app, the last one is enough, but

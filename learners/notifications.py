@@ -1,4 +1,8 @@
-"""Emails to learners, written in their language (the one active when sent)."""
+"""Emails to learners, written in their language (the one active when sent).
+
+Sent through Django's mail API, whose backend is the outbox: the message is stored and
+queued in the caller's transaction and delivered, with retries, by the task worker.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail

@@ -56,6 +56,13 @@ def _isolated_media(settings, tmp_path):
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _mail_through_the_outbox(settings):
+    """Django's test set-up replaces EMAIL_BACKEND with locmem; mail in tests takes the
+    production path instead (outbox row, delivery task, then locmem: mail.outbox)."""
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxEmailBackend"
+
+
 @pytest.fixture
 def reference_data(db):
     """The page tree, locales, reference data and roles, as after `migrate`.

@@ -53,12 +53,16 @@ def award_badge(user, badge, *, awarded_by=None, narrative="", evidence_url="", 
             )
     except IntegrityError:  # awarded by a concurrent call
         return BadgeAward.objects.get(user=user, badge=badge), False
-    transaction.on_commit(lambda: tell_learner_about_badge(award))
+    tell_learner_about_badge(award)  # into the outbox, in the caller's transaction
     return award, True
 
 
 def tell_learner_about_badge(award):
-    """Email the learner (when they have an address) about a new badge."""
+    """Email the learner (when they have an address) about a new badge.
+
+    The mail goes to the outbox and the worker delivers it, so a failing mail server never
+    fails the award or the request behind it. ``notified_at`` is when the learner was told.
+    """
     from learners.notifications import send_badge_email
 
     if award.user.email:

@@ -13,7 +13,7 @@ from learners.models import (
     FieldVisit,
     LessonProgress,
 )
-from learners.signals import course_completed
+from learners.services.badges import award_badges_for_completion
 
 # Verbs with which our page script reports a lesson read to its end.
 LESSON_END_VERBS = {
@@ -236,24 +236,22 @@ def _complete_finished_courses(user, course_keys, at):
 def complete_course(user, course_key, *, completed_at=None):
     """Record that the learner completed the course, once; return (completion, created).
 
-    The one place a course completion is written: ``course_completed`` is sent only when
-    the record is new, so badges and the portfolio hear of each completion exactly once.
+    The one place a course completion is written. Only the call that writes it awards the
+    badges the completion earns (dated by it), in the same transaction: a completion is
+    never stored without its badges, and a concurrent second completion awards nothing.
     """
     completion = CourseCompletion.objects.filter(user=user, course_key=course_key).first()
     if completion is not None:
         return completion, False
-    try:
-        with transaction.atomic():
-            completion = CourseCompletion.objects.create(
-                user=user, course_key=course_key, completed_at=completed_at or timezone.now()
-            )
-    except IntegrityError:  # completed by a concurrent request
-        return CourseCompletion.objects.get(user=user, course_key=course_key), False
-    transaction.on_commit(
-        lambda: course_completed.send(
-            sender=CourseCompletion, user=user, course_key=course_key, completion=completion
-        )
-    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                completion = CourseCompletion.objects.create(
+                    user=user, course_key=course_key, completed_at=completed_at or timezone.now()
+                )
+        except IntegrityError:  # completed by a concurrent request
+            return CourseCompletion.objects.get(user=user, course_key=course_key), False
+        award_badges_for_completion(user, course_key, completed_at=completion.completed_at)
     return completion, True
 
 

@@ -7,18 +7,20 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from courses.activity_ids import block_activity_iri
 from courses.field_activities import check_in_url
 from courses.h5p.services import import_h5p_package
-from courses.activity_ids import block_activity_iri
+from curriculum.badge_rules import COMPLETE_COURSE
+from curriculum.models import BadgeDefinition
 from learners.models import (
     ActivityResult,
+    BadgeAward,
     CourseCompletion,
     Enrolment,
     FieldVisit,
     LessonProgress,
 )
 from learners.services.statements import record_statements
-from learners.signals import course_completed
 from tests.factories import make_catalogue, make_course, make_learner
 from tests.learning import (
     EXPERIENCED,
@@ -60,8 +62,13 @@ def test_a_course_completes_once_when_every_lesson_is_done(
     course = make_course(lessons=[("一", [h5p(quiz)]), ("二", [("text", "<p>読む</p>")])])
     first, second = lessons_of(course)
     learner = make_learner()
-    heard = []
-    course_completed.connect(lambda **kwargs: heard.append(kwargs["course_key"]), weak=False)
+    BadgeDefinition.objects.create(
+        name_ja="二つのレッスン",
+        description="…",
+        criteria_narrative="…",
+        rule_type=COMPLETE_COURSE,
+        course=course,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         answer(learner, first, 0.4)  # below the pass mark
@@ -79,7 +86,8 @@ def test_a_course_completes_once_when_every_lesson_is_done(
         CourseCompletion.objects.filter(user=learner, course_key=course.translation_key).count()
         == 1
     )
-    assert heard == [course.translation_key]
+    award = BadgeAward.objects.get()  # what follows a completion happened once
+    assert award.badge.course.translation_key == course.translation_key
     assert Enrolment.objects.get(user=learner).source == Enrolment.Source.LESSON_VISIT
 
 

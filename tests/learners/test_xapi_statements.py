@@ -10,11 +10,18 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from courses.models import LessonPage
 from courses.activity_ids import block_activity_iri, lesson_activity_iri
-from learners.models import ActivityResult, CourseCompletion, LearningStatement, LessonProgress
+from courses.models import LessonPage
+from curriculum.badge_rules import COMPLETE_COURSE
+from curriculum.models import BadgeDefinition
+from learners.models import (
+    ActivityResult,
+    BadgeAward,
+    CourseCompletion,
+    LearningStatement,
+    LessonProgress,
+)
 from learners.services.credentials import create_xapi_credential
-from learners.signals import course_completed
 from tests.factories import UserFactory, make_course, make_learner
 from tests.learning import h5p, make_quiz_package
 
@@ -415,34 +422,36 @@ def test_reaching_the_end_after_passing_completes_the_lesson_and_the_course_once
     signed_in, learner, quiz_lesson, django_capture_on_commit_callbacks
 ):
     course = quiz_lesson.get_parent()
-    heard = []
+    badge = BadgeDefinition.objects.create(
+        name_ja="木場潟クイズ修了",
+        description="…",
+        criteria_narrative="…",
+        rule_type=COMPLETE_COURSE,
+        course=course,
+    )
 
-    def hear(**kwargs):
-        heard.append((kwargs["user"], kwargs["course_key"]))
+    everything = [
+        scored(0.8, quiz_iri(quiz_lesson), id=str(uuid.uuid4())),
+        statement(
+            lesson_activity_iri(quiz_lesson.translation_key), EXPERIENCED, id=str(uuid.uuid4())
+        ),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(signed_in, everything).status_code == 200
+    progress = LessonProgress.objects.get(user=learner, lesson_key=quiz_lesson.translation_key)
+    assert progress.completed_at is not None
+    completion = CourseCompletion.objects.get(user=learner)
+    award = BadgeAward.objects.get()  # what follows a completion happened once
+    assert (award.user, award.badge) == (learner, badge)
+    assert completion.course_key == course.translation_key
+    assert award.issued_on == completion.completed_at
 
-    course_completed.connect(hear, weak=False)
-    try:
-        everything = [
-            scored(0.8, quiz_iri(quiz_lesson), id=str(uuid.uuid4())),
-            statement(
-                lesson_activity_iri(quiz_lesson.translation_key), EXPERIENCED, id=str(uuid.uuid4())
-            ),
-        ]
-        with django_capture_on_commit_callbacks(execute=True):
-            assert send(signed_in, everything).status_code == 200
-        progress = LessonProgress.objects.get(user=learner, lesson_key=quiz_lesson.translation_key)
-        assert progress.completed_at is not None
-        assert CourseCompletion.objects.filter(user=learner).count() == 1
-        assert heard == [(learner, course.translation_key)]
-
-        with django_capture_on_commit_callbacks(execute=True):
-            assert send(signed_in, everything).status_code == 200  # a retry
-            fresh = [{k: v for k, v in item.items() if k != "id"} for item in everything]
-            assert send(signed_in, fresh).status_code == 200  # the same, sent anew
-        assert CourseCompletion.objects.filter(user=learner).count() == 1
-        assert heard == [(learner, course.translation_key)]
-    finally:
-        course_completed.disconnect(hear)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(signed_in, everything).status_code == 200  # a retry
+        fresh = [{k: v for k, v in item.items() if k != "id"} for item in everything]
+        assert send(signed_in, fresh).status_code == 200  # the same, sent anew
+    assert CourseCompletion.objects.filter(user=learner).count() == 1
+    assert list(BadgeAward.objects.all()) == [award]
 
 
 def test_refusals_are_explained_in_the_clients_language(client, reference_data):

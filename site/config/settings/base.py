@@ -15,9 +15,11 @@ register_filipino()
 
 INSTALLED_APPS = [
     # Manabi's own apps. Imports point one way: curriculum <- courses <- learners
-    # <- opportunities; the shell (home, search) may read from all.
+    # <- opportunities; the shell (home, search) may read from all. outbox is
+    # infrastructure under them all: it imports no domain app.
     "home",
     "search",
+    "outbox",
     "curriculum",
     "courses",
     "learners",
@@ -40,6 +42,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Background tasks (django-tasks) and their database backend.
+    "django_tasks",
+    "django_tasks_db",
     # Accounts
     "allauth",
     "allauth.account",
@@ -210,6 +215,19 @@ LOGIN_REDIRECT_URL = "learners:dashboard"
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Manabi <no-reply@manabi.komatsu.example>"
 )
+
+# Background work runs in the worker (`manage.py db_worker`, started by `make run` and
+# run as its own process in production), queued in the database: it works on SQLite
+# and PostgreSQL alike. Wagtail queues its reference-index and search updates here too.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Every email (allauth, Wagtail's workflow, badges) is stored in the outbox and sent by
+# the worker with MANABI_DELIVERY_EMAIL_BACKEND, so no request waits for a mail server.
+EMAIL_BACKEND = "outbox.backends.OutboxEmailBackend"
+MANABI_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Pauses (seconds) before each new attempt after a failed delivery: 1 min, 5 min, 30
+# min, 2 h. After the last one a message is marked failed (five attempts in all).
+MANABI_OUTBOX_RETRY_DELAYS = [60, 300, 1800, 7200]
 
 # Content security policy: everything comes from our own origin (no CDNs).
 # Inline styles are allowed (Wagtail's admin and H5P content set them); inline

@@ -6,7 +6,15 @@ DEBUG = False
 SECRET_KEY = "manabi-test-suite-key-not-secret-at-all-0123456789abcdef"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail goes through the outbox as in production and is delivered to django.core.mail.outbox.
+# Django's test set-up forces EMAIL_BACKEND to locmem; tests/conftest.py points it back
+# at the outbox for every test.
+EMAIL_BACKEND = "outbox.backends.OutboxEmailBackend"
+MANABI_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks (mail delivery, Wagtail's reference index) run at once, inside the request, so
+# tests see their effects without a worker. tests/outbox runs the real worker on the
+# database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     **STORAGES,  # noqa: F405
