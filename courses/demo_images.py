@@ -63,7 +63,7 @@ def _flowers(draw, rng, accents):
         draw.ellipse([x - 6, y - 6, x + 6, y + 6], fill=(250, 210, 60))
 
 
-def _pine_coast(draw, rng, accents):
+def _pine_coast(draw, _rng, _accents):
     _sky(draw, (150, 200, 235), (240, 240, 230), 280)
     draw.rectangle([0, 280, WIDTH, 380], fill=(30, 110, 170))
     draw.rectangle([0, 380, WIDTH, HEIGHT], fill=(236, 222, 180))
@@ -76,7 +76,7 @@ def _pine_coast(draw, rng, accents):
             )
 
 
-def _recycling(draw, rng, accents):
+def _recycling(draw, _rng, accents):
     draw.rectangle([0, 0, WIDTH, HEIGHT], fill=(245, 245, 238))
     for index, colour in enumerate(accents[:3] + [(90, 90, 90)]):
         x = 120 + index * 200
@@ -95,7 +95,7 @@ def _recycling(draw, rng, accents):
         )
 
 
-def _disaster(draw, rng, accents):
+def _disaster(draw, _rng, _accents):
     _sky(draw, (230, 235, 240), (250, 250, 250), HEIGHT)
     draw.rectangle([0, 430, WIDTH, HEIGHT], fill=(150, 150, 150))
     for x in range(80, WIDTH - 80, 180):
@@ -105,7 +105,7 @@ def _disaster(draw, rng, accents):
     draw.rectangle([410, 95, 550, 125], fill=(255, 255, 255))
 
 
-def _health(draw, rng, accents):
+def _health(draw, _rng, accents):
     draw.rectangle([0, 0, WIDTH, HEIGHT], fill=(252, 243, 230))
     for index in range(4):
         x = 170 + index * 200
@@ -131,7 +131,7 @@ def _science(draw, rng, accents):
         )
 
 
-def _kabuki(draw, rng, accents):
+def _kabuki(draw, _rng, _accents):
     stripes = [(20, 20, 20), (40, 110, 70), (180, 90, 40)]
     stripe_width = WIDTH // 12
     for index in range(12):
@@ -144,7 +144,7 @@ def _kabuki(draw, rng, accents):
     draw.arc([420, 290, 540, 360], 200, 340, fill=(180, 20, 30), width=8)
 
 
-def _factory(draw, rng, accents):
+def _factory(draw, _rng, _accents):
     _sky(draw, (200, 220, 235), (240, 240, 240), 400)
     draw.rectangle([0, 400, WIDTH, HEIGHT], fill=(110, 110, 115))
     draw.polygon(
@@ -167,7 +167,7 @@ def _factory(draw, rng, accents):
     draw.ellipse([780, 370, 840, 430], fill=(40, 40, 40))
 
 
-def _satoyama(draw, rng, accents):
+def _satoyama(draw, rng, _accents):
     _sky(draw, (180, 215, 235), (245, 240, 225), 250)
     _hills(draw, (70, 120, 70), 250, rng)
     _hills(draw, (110, 160, 80), 340, rng)
@@ -175,7 +175,7 @@ def _satoyama(draw, rng, accents):
     draw.polygon([(600, 440), (650, 380), (700, 440)], fill=(120, 80, 40))
 
 
-def _vegetables(draw, rng, accents):
+def _vegetables(draw, _rng, _accents):
     draw.rectangle([0, 0, WIDTH, HEIGHT], fill=(250, 245, 230))
     for index in range(5):
         x = 130 + index * 175
@@ -188,7 +188,7 @@ def _vegetables(draw, rng, accents):
         draw.line([(x, 360), (x + 15, 320)], fill=(60, 140, 50), width=6)
 
 
-def _community(draw, rng, accents):
+def _community(draw, _rng, accents):
     draw.rectangle([0, 0, WIDTH, HEIGHT], fill=(240, 246, 244))
     for index in range(7):
         x = 90 + index * 130
@@ -198,6 +198,7 @@ def _community(draw, rng, accents):
     draw.line([(50, 300), (WIDTH - 50, 300)], fill=(250, 210, 60), width=8)
 
 
+# Every motif is called as motif(draw, rng, accents); a _ marks what one does not use.
 MOTIFS = {
     "lake": _lake,
     "flowers": _flowers,

@@ -49,7 +49,7 @@ class CourseIndexPage(Page):
         from courses.selectors import course_catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_catalogue(request, catalogue_page=self))
+        context.update(course_catalogue(request))
         return context
 
     def search_text(self):

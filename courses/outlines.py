@@ -4,7 +4,6 @@ Each activity is keyed by its StreamField block id, the key of its xAPI activity
 (``courses.activity_ids``, the one place that builds and reads those ids).
 """
 
-from django.conf import settings
 from django.db import transaction
 
 from courses.models import LessonActivity, LessonOutline, LessonPage
@@ -92,12 +91,3 @@ def remove_lesson_outline(lesson):
     """Forget the outline once no translation of the lesson is live any more."""
     if not LessonPage.objects.live().filter(translation_key=lesson.translation_key).exists():
         LessonOutline.objects.filter(lesson_key=lesson.translation_key).delete()
-
-
-def outline_all_lessons():
-    """Rebuild every live lesson's outline (after an import or a data repair)."""
-    count = 0
-    for lesson in LessonPage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE):
-        outline_lesson(lesson)
-        count += 1
-    return count

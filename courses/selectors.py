@@ -120,7 +120,7 @@ def _matches_keyword(query, active_locale):
     )
 
 
-def course_catalogue(request, *, catalogue_page):
+def course_catalogue(request):
     """The catalogue page's context: the filter form and one page of courses.
 
     The number of queries does not grow with the number of courses.

@@ -11,11 +11,11 @@ from courses.models import LessonPage
 from courses.outlines import outline_lesson, remove_lesson_outline
 
 
-def outline_published_lesson(sender, instance, **kwargs):
+def outline_published_lesson(instance, **_kwargs):
     outline_lesson(instance)
 
 
-def forget_unpublished_lesson(sender, instance, **kwargs):
+def forget_unpublished_lesson(instance, **_kwargs):
     remove_lesson_outline(instance)
 
 

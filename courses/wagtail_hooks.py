@@ -26,7 +26,7 @@ def register_check_in_poster_urls():
 
 
 @hooks.register("register_page_header_buttons")
-def check_in_posters_button(page, user, view_name, next_url=None):
+def check_in_posters_button(page, **_kwargs):  # Wagtail passes user, view_name, next_url
     if page.specific_class is not None and issubclass(page.specific_class, LessonPage):
         yield Button(
             _("Check-in posters"),

@@ -22,7 +22,7 @@ class CurriculumConfig(AppConfig):
         from curriculum.services import ensure_curriculum_reference_data
 
         post_migrate.connect(
-            lambda **kwargs: ensure_curriculum_reference_data(),
+            lambda **_kwargs: ensure_curriculum_reference_data(),
             sender=self,
             weak=False,
             dispatch_uid="curriculum.ensure_reference_data",
@@ -33,7 +33,7 @@ class CurriculumConfig(AppConfig):
         from curriculum.supervision import record_supervision_approval
 
         workflow_approved.connect(
-            lambda sender, instance, user, **kwargs: record_supervision_approval(instance, user),
+            lambda instance, user, **_kwargs: record_supervision_approval(instance, user),
             weak=False,
             dispatch_uid="curriculum.record_supervision_approval",
         )

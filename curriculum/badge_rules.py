@@ -1,10 +1,11 @@
 """The kinds of machine rule a badge definition can have.
 
 A badge definition stores its rule as a kind (``rule_type``, plain text, no database
-choices) and the parameters that kind uses. Adding a kind (say, "serve N approved
-volunteer hours", using ``threshold``) means adding an entry here and an evaluator
-where the data lives (``learners.badges``): existing rules and the table stay as
-they are, so no migration is needed.
+choices) and the parameters that kind uses. Adding a kind that uses the existing
+parameters means adding an entry here and an evaluator where the data lives
+(``learners.badge_rules``): existing rules and the table stay as they are, so no
+migration is needed. A kind with a parameter of its own (say, a number of volunteer
+hours) adds that field to ``BadgeDefinition``, with its migration.
 """
 
 from dataclasses import dataclass

@@ -559,9 +559,6 @@ class BadgeDefinition(BilingualNameMixin):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
-    threshold = models.PositiveIntegerField(
-        _("threshold"), null=True, blank=True, help_text=_("For rules that count (hours, …).")
-    )
     life_stage = models.ForeignKey(
         LifeStage,
         null=True,

@@ -30,7 +30,7 @@ class LearnersConfig(AppConfig):
         # is done: post_migrate is sent per app, the last one is enough, but
         # ensure_learner_reference_data is idempotent and cheap either way.
         post_migrate.connect(
-            lambda **kwargs: ensure_learner_reference_data(),
+            lambda **_kwargs: ensure_learner_reference_data(),
             sender=self,
             weak=False,
             dispatch_uid="learners.ensure_reference_data",

@@ -37,7 +37,7 @@ def badges_earned_after_completion(user, course_key):
     return earned
 
 
-def _courses_completed(badges, completed):
+def _courses_completed(badges, _completed):
     return badges  # the query above kept only badges of completed courses
 
 

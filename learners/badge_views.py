@@ -66,7 +66,7 @@ def issuer(request):
 
 
 @require_GET
-def issuer_image(request):
+def issuer_image(_request):
     return _png(issuer_png())
 
 
@@ -91,7 +91,7 @@ def badge_class(request, uuid):
 
 
 @require_GET
-def badge_image(request, uuid):
+def badge_image(_request, uuid):
     badge = get_object_or_404(
         BadgeDefinition.objects.select_related("image", "life_stage").prefetch_related("sdgs"),
         uuid=uuid,

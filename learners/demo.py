@@ -350,7 +350,7 @@ def _take_course(rng, user, course, lessons, *, started_at, finish_ratio):
         record_statements(user, statements)
 
 
-def _showcase_courses(courses, rng):
+def _showcase_courses(courses):
     """For the ``learner`` demo account: a quiz course finished, another half done and a
     course with a field visit, so every part of the dashboard has something to show."""
 
@@ -401,7 +401,7 @@ def create_demo_learning_records(rng, *, on_progress=lambda: None):
             for _course in chosen
         ]
         if person.username == "learner":
-            chosen, plans = _showcase_courses(courses, person_rng)
+            chosen, plans = _showcase_courses(courses)
         takes_courses = person.username == "learner" or person_rng.random() < 0.85
         if person.pk not in already and takes_courses:
             for (course, lessons), (finish_ratio, days_ago) in zip(chosen, plans, strict=True):

@@ -161,7 +161,7 @@ class LearnerSignupForm(TermsConsentMixin, LearnerProfileFieldsMixin, SignupForm
         with transaction.atomic():
             return super().save(request)
 
-    def signup(self, request, user):
+    def signup(self, _request, user):  # allauth's hook
         accounts.register_learner(user, consents=self.consent_decisions(), **self.profile_values())
 
 

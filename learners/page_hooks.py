@@ -5,7 +5,7 @@ from learners.models import Enrolment
 from learners.services.progress import enrol_learner
 
 
-def enrol_on_lesson_visit(page, request, serve_args, serve_kwargs):
+def enrol_on_lesson_visit(page, request, _serve_args, _serve_kwargs):
     """Opening a lesson enrols a signed-in learner in its course (once).
 
     Returns nothing, so Wagtail goes on to serve the page.

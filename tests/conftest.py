@@ -16,17 +16,17 @@ def chromium_available():
     return Path(CHROMIUM).exists()
 
 
-def pytest_configure(config):
+def pytest_configure():
     """No test reaches the network: sockets may only connect to loopback or Unix
     sockets, and any other address fails the test (see tests/network_guard.py)."""
     network_guard.install()
 
 
-def pytest_unconfigure(config):
+def pytest_unconfigure():
     network_guard.uninstall()
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_modifyitems(items):
     """Mark tests/e2e as browser tests; skip them loudly without Chromium
     (they are required on CI, where a missing browser fails the run)."""
     missing_browser = not chromium_available()
@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def pytest_terminal_summary(terminalreporter, config):
     selected_e2e = config.getoption("-m") in ("", None) or "not e2e" not in config.getoption("-m")
     if selected_e2e and not chromium_available() and os.environ.get("CI") != "true":
         terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
@@ -79,7 +79,7 @@ def reference_data(db):
     return home
 
 
-def pytest_report_header(config):
+def pytest_report_header():
     from django.conf import settings
 
     database = settings.DATABASES["default"]

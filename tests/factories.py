@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
-    def verified_email(user, create, extracted, **kwargs):
+    def verified_email(user, create, _extracted, **_kwargs):
         if create:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def ensure_site_structure_after_migrate(**kwargs):
+def ensure_site_structure_after_migrate(**_kwargs):
     from django.contrib.contenttypes.models import ContentType
 
     from home.services import ensure_site_structure

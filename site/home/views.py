@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 @never_cache
 @require_GET
-def health_check(request):
+def health_check(_request):
     """200 when the database (and the cache) answer, 503 otherwise. For load balancers."""
     checks = {}
     try:

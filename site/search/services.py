@@ -101,7 +101,7 @@ def _documents_holding_every_term(words):
     )
 
 
-def search_pages(query, *, locale, user=None):
+def search_pages(query, *, locale):
     """Live, public pages in ``locale`` whose title or body holds every word of
     ``query`` (words split at whitespace, see search.tokens.query_terms).
 
@@ -109,8 +109,7 @@ def search_pages(query, *, locale, user=None):
     - every word appears unbroken in the page's normalised title or body, so
       bigrams that only occur apart never make a hit;
     - pages that are not live, or lie in a section with any view restriction,
-      are never returned, whoever asks: ``user`` is accepted so that callers can
-      pass the visitor, but does not widen the results;
+      are never returned, whoever asks;
     - the query is cut to MAX_QUERY_LENGTH characters; a query without words
       gives no pages;
     - pages whose title holds every word come first, then the most recently

@@ -10,11 +10,11 @@ from wagtail.signals import page_published, page_unpublished
 from search.services import index_page, remove_page_from_index
 
 
-def index_published_page(sender, instance, **kwargs):
+def index_published_page(instance, **_kwargs):
     index_page(instance)
 
 
-def remove_unpublished_page(sender, instance, **kwargs):
+def remove_unpublished_page(instance, **_kwargs):
     remove_page_from_index(instance)
 
 

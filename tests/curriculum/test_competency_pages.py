@@ -64,7 +64,8 @@ def test_the_competency_page_carries_the_alignment_target(client, water):
     assert term["inDefinedTermSet"]["name"] == FRAMEWORK_NAME
 
 
-def test_the_page_is_in_the_visitors_language(client, water):
+@pytest.mark.usefixtures("reference_data")
+def test_the_page_is_in_the_visitors_language(client):
     page = client.get("/en/curriculum/competencies/ENV-WATER/").content.decode()
     assert '<html lang="en">' in page
     assert "<h1>Water-environment survey" in page
@@ -72,7 +73,8 @@ def test_the_page_is_in_the_visitors_language(client, water):
     assert json_ld(page)["url"] == f"{BASE}/curriculum/competencies/ENV-WATER/"
 
 
-def test_an_unknown_competency_is_not_found(client, reference_data):
+@pytest.mark.usefixtures("reference_data")
+def test_an_unknown_competency_is_not_found(client):
     assert client.get("/curriculum/competencies/NO-SUCH/").status_code == 404
 
 
@@ -145,7 +147,8 @@ def test_the_competency_page_costs_the_same_however_many_badges_and_courses(clie
     assert few <= 12
 
 
-def test_the_framework_index_lists_every_area_and_competency(client, reference_data):
+@pytest.mark.usefixtures("reference_data")
+def test_the_framework_index_lists_every_area_and_competency(client):
     response = client.get("/curriculum/competencies/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -159,7 +162,8 @@ def test_the_framework_index_lists_every_area_and_competency(client, reference_d
     )
 
 
-def test_the_framework_index_costs_the_same_however_big_the_framework(client, reference_data):
+@pytest.mark.usefixtures("reference_data")
+def test_the_framework_index_costs_the_same_however_big_the_framework(client):
     from curriculum.models import CompetencyArea, CompetencyLevel
 
     def queries():

@@ -78,7 +78,8 @@ def test_a_changed_issuer_profile_image_is_served_at_once(client, drawings):
     assert len(drawings) == 1  # the drawn picture came back from the cache
 
 
-def test_a_badge_picture_is_drawn_once_until_the_badge_changes(client, drawings, reference_data):
+@pytest.mark.usefixtures("reference_data")
+def test_a_badge_picture_is_drawn_once_until_the_badge_changes(client, drawings):
     badge = BadgeDefinition.objects.create(
         name_ja="木場潟", description="…", criteria_narrative="…"
     )

@@ -63,7 +63,7 @@ def test_a_new_app_gets_a_key_whose_secret_sends_statements(browser, person):
     assert "Never" not in browser.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
-def test_the_example_on_the_page_is_a_statement_the_endpoint_accepts(browser, person):
+def test_the_example_on_the_page_is_a_statement_the_endpoint_accepts(browser):
     page, key, secret = connect(browser)
     example = re.search(r"-d '(\{.*?\})'", html.unescape(page), flags=re.DOTALL)[1]
     assert f"curl -u {key}:{secret}" in html.unescape(page)
@@ -83,7 +83,7 @@ def test_the_secret_is_shown_once_and_never_again(browser):
     assert secret not in (stored.secret_hash, stored.key, stored.label)
 
 
-def test_a_disconnected_app_is_refused(browser, person):
+def test_a_disconnected_app_is_refused(browser):
     _page, key, secret = connect(browser)
     response = browser.post(f"/me/xapi-apps/{key}/revoke/")
     assert response["Location"] == PAGE
@@ -96,7 +96,7 @@ def test_a_disconnected_app_is_refused(browser, person):
     assert f"/me/xapi-apps/{key}/revoke/" not in listing  # no second button
 
 
-def test_another_learner_cannot_disconnect_it(browser, person):
+def test_another_learner_cannot_disconnect_it(browser):
     _page, key, secret = connect(browser)
     other = Client()
     other.force_login(make_learner("taro"))

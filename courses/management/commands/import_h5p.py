@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--uploaded-by", metavar="USERNAME", help="Record this user as the uploader."
         )
 
-    def handle(self, *files, **options):
+    def handle(self, *_args, **options):  # the files arrive in options["files"]
         uploader = None
         if options["uploaded_by"]:
             try:

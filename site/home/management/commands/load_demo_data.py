@@ -42,7 +42,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, seed, learners, courses, random_staff_passwords, **options):
+    def handle(self, *_args, seed, learners, courses, random_staff_passwords, **_options):
         rng = learners_demo.new_random(seed)
         steps = 6
         self.stdout.write(self.style.MIGRATE_HEADING(f"Loading the Manabi demo (seed {seed})"))

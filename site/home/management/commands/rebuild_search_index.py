@@ -19,7 +19,7 @@ from search.services import index_page
 class Command(BaseCommand):
     help = "Rebuild the site search index from every live page. Safe to re-run."
 
-    def handle(self, *args, **options):
+    def handle(self, *_args, **_options):
         _total, deleted = SearchDocument.objects.exclude(page__live=True).delete()
         removed = deleted.get(SearchDocument._meta.label, 0)
         pages = Page.objects.live().specific().order_by("path")
