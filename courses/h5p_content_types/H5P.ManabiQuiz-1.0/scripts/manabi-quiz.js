@@ -1,6 +1,9 @@
 /*
  * H5P.ManabiQuiz 1.0 - Manabi's own quiz content type (MIT).
  *
+ * One file past 400 lines on purpose: it is the library's only preloaded script (library.json),
+ * served as is to h5p-standalone without a build step, so it cannot be split into modules.
+ *
  * Depends on H5P core only (H5P.EventDispatcher, H5P.XAPIEvent as h5p-standalone's
  * frame.bundle.js provides them): no H5P.Question, no JoubelUI, no jQuery UI. Everything is
  * built with plain DOM APIs and textContent, so no HTML from the parameters is ever injected;
