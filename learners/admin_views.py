@@ -1,12 +1,13 @@
 """Admin views of learners/: the course report and its CSV export.
 
-Faculty authors, curriculum supervisors, coordinators, city staff and superusers may see
-them (``learners.reports.can_see_course_reports``); anyone else with admin access gets a
-403 page, and people without admin access are sent to the login page by Wagtail.
+Holders of ``learners.view_course_report`` see reports and of
+``learners.export_course_report`` export them (faculty authors, curriculum supervisors,
+coordinators, city staff and superusers); anyone else with admin access gets a 403 page,
+and people without admin access are sent to the login page by Wagtail. Every export is
+recorded in the audit log.
 """
 
 import csv
-import functools
 
 from django.db.models import Count
 from django.http import HttpResponse
@@ -19,10 +20,11 @@ from django.utils.translation import gettext_lazy
 
 from courses.models import CoursePage
 from curriculum.ruby import strip_ruby
+from learners import audit
 from learners.models import CourseCompletion, Enrolment
+from learners.permissions import EXPORT_COURSE_REPORT, VIEW_COURSE_REPORT, permission_required
 from learners.reports import (
     SCORE_BINS,
-    can_see_course_reports,
     course_report,
     course_structure,
     learner_rows,
@@ -34,21 +36,18 @@ DENIED = gettext_lazy(
 )
 
 
-def reports_only(view):
-    """Answer 403 with an explanation to admin users who may not see course reports."""
+def _denied(request):
+    """403 with an explanation, for admin users who may not see (or export) reports."""
+    return TemplateResponse(
+        request,
+        "learners/admin/course_report.html",
+        {"mode": "denied", "denied_reason": DENIED},
+        status=403,
+    )
 
-    @functools.wraps(view)
-    def guarded_view(request, *args, **kwargs):
-        if not can_see_course_reports(request.user):
-            return TemplateResponse(
-                request,
-                "learners/admin/course_report.html",
-                {"mode": "denied", "denied_reason": DENIED},
-                status=403,
-            )
-        return view(request, *args, **kwargs)
 
-    return guarded_view
+reports_only = permission_required(VIEW_COURSE_REPORT, _denied)
+exports_only = permission_required(EXPORT_COURSE_REPORT, _denied)
 
 
 def percent_text(value):
@@ -179,12 +178,20 @@ def _csv_score(scaled):
     return "" if scaled is None else f"{100 * scaled:.1f}"
 
 
-@reports_only
+@exports_only
 def course_report_csv(request, page_id):
-    """One row per enrolled learner, UTF-8 with a BOM so that Excel reads Japanese."""
+    """One row per enrolled learner, UTF-8 with a BOM so that Excel reads Japanese.
+    The export (who, which course, how many learners) goes into the audit log."""
     course = _course(page_id)
     structure = course_structure(course.translation_key)
     rows = learner_rows(structure)
+    audit.record(
+        course,
+        audit.EXPORT_COURSE_REPORT,
+        acting_user=request.user,
+        title=strip_ruby(course.title),
+        data={"learners": len(rows), "course_key": str(course.translation_key)},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"course-report-{course.slug}-{timezone.localdate():%Y%m%d}.csv"

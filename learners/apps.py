@@ -26,6 +26,10 @@ class LearnersConfig(AppConfig):
 
         hooks.register("before_serve_page", enrol_on_lesson_visit)
 
+        from learners.audit import connect_role_change_logging
+
+        connect_role_change_logging()  # every change of someone's groups is audited
+
         # Roles need every app's permissions, so run once the whole migrate
         # is done: post_migrate is sent per app, the last one is enough, but
         # ensure_learner_reference_data is idempotent and cheap either way.

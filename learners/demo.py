@@ -132,6 +132,7 @@ def _create_demo_person(
         interests=interests,
         consents=consents,
         source=ConsentRecord.Source.DEMO,
+        acting_user=None,  # the demo loader
     )
     return user
 
@@ -183,7 +184,7 @@ def create_demo_accounts(rng, password_hash=None, random_staff_passwords=False):
                 },
                 password_hash=make_password(one_time_password) if private else password_hash,
             )
-            accounts.add_to_role(user, account.role)
+            accounts.add_to_role(user, account.role, acting_user=None)
             if account.staff_superuser:
                 user.is_staff = True
                 user.is_superuser = True

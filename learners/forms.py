@@ -162,7 +162,9 @@ class LearnerSignupForm(TermsConsentMixin, LearnerProfileFieldsMixin, SignupForm
             return super().save(request)
 
     def signup(self, _request, user):  # allauth's hook
-        accounts.register_learner(user, consents=self.consent_decisions(), **self.profile_values())
+        accounts.register_learner(
+            user, consents=self.consent_decisions(), acting_user=user, **self.profile_values()
+        )
 
 
 class LearnerLoginForm(LoginForm):
@@ -197,6 +199,7 @@ class CompleteLearnerProfileForm(TermsConsentMixin, LearnerProfileFieldsMixin):
             self.user,
             consents=self.consent_decisions(),
             source=ConsentRecord.Source.PROFILE,
+            acting_user=self.user,
             **self.profile_values(),
         )
 
@@ -222,5 +225,8 @@ class LearnerProfileForm(LearnerProfileFieldsMixin):
 
     def save(self):
         return accounts.update_learner_profile(
-            self.profile, consents=self.consent_decisions(), **self.profile_values()
+            self.profile,
+            consents=self.consent_decisions(),
+            acting_user=self.profile.user,
+            **self.profile_values(),
         )

@@ -1,4 +1,5 @@
-"""A person's record: profile, consents, and the reference data it points at."""
+"""A person's record: profile, consents, guardians, learning records, badge awards, and the
+reference data they point at (one module: these models are read together everywhere)."""
 
 import uuid
 
@@ -114,6 +115,11 @@ class ConsentPurpose(models.TextChoices):
     TERMS_AND_PRIVACY = "terms_and_privacy", _("Terms of use and privacy policy")
     OPPORTUNITY_MATCHING = "opportunity_matching", _("Offers of local activities")
     NEWS_EMAIL = "news_email", _("News by email")
+    # Given by a guardian, on the child's record (``accounts.record_guardian_consent``).
+    CHILD_RECORDS_SHARED = (
+        "child_records_shared",
+        _("Staff may read the child's learning records"),
+    )
 
 
 class ConsentRecord(models.Model):
@@ -140,6 +146,15 @@ class ConsentRecord(models.Model):
     granted = models.BooleanField(_("granted"))
     policy_version = models.CharField(_("policy version"), max_length=20)
     source = models.CharField(_("recorded through"), max_length=20, choices=Source.choices)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("given by"),
+        help_text=_("The person themself, or their guardian; empty for the platform."),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -151,6 +166,52 @@ class ConsentRecord(models.Model):
     def __str__(self):
         state = _("granted") if self.granted else _("withdrawn")
         return f"{self.user_id} {self.purpose} {state} {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class Guardianship(models.Model):
+    """A guardian (a parent or carer) of a child learner, recorded by ``link_guardian``.
+
+    A guardian shares a child's badges and decides whether staff may read the child's
+    learning records; a child may have several guardians.
+    """
+
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="guardianships_as_guardian",
+        verbose_name=_("guardian"),
+    )
+    child = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="guardianships_as_child",
+        verbose_name=_("child"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "child"], name="guardianship_once"),
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("child")), name="guardianship_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(guardian)s, guardian of %(child)s") % {
+            "guardian": self.guardian,
+            "child": self.child,
+        }
 
 
 class Enrolment(models.Model):
@@ -173,6 +234,11 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
+        # The course report reads enrolments and what the enrolled learners did.
+        permissions = [
+            ("view_course_report", "Can see course reports"),
+            ("export_course_report", "Can export course reports as CSV"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "course_key"], name="enrolment_once")
         ]
@@ -388,6 +454,14 @@ class BadgeAward(models.Model):
     recipient_email = models.EmailField(_("recipient email (hashed in the assertion)"), blank=True)
     recipient_salt = models.CharField(_("salt"), max_length=64)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
     revocation_reason = models.CharField(_("revocation reason"), max_length=255, blank=True)
     public = models.BooleanField(
         _("shown publicly"), default=False, help_text=_("The learner shares this badge.")
@@ -396,6 +470,14 @@ class BadgeAward(models.Model):
         _("shared by a guardian"),
         default=False,
         help_text=_("A child's badges are published only once a guardian shares them."),
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("shared by"),
     )
     notified_at = models.DateTimeField(_("learner told"), null=True, blank=True)
     seen_at = models.DateTimeField(_("seen by the learner"), null=True, blank=True)
@@ -412,3 +494,7 @@ class BadgeAward(models.Model):
     @property
     def revoked(self):
         return self.revoked_at is not None
+
+
+# Defined beside the audit helpers; imported here so that Django finds the model.
+from learners.audit import AuditLogEntry  # noqa: E402, F401

@@ -13,34 +13,11 @@ from wagtail.coreutils import get_supported_content_language_variant
 
 from courses.models import LessonActivity, LessonOutline, LessonPage
 from curriculum.ruby import strip_ruby
-from learners import roles
 from learners.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress
 from learners.services.progress import SCORE_TOLERANCE
 
-# Who may see course reports (and superusers). Learners never: they have no admin access.
-REPORT_ROLES = (
-    roles.FACULTY_AUTHOR,
-    roles.CURRICULUM_SUPERVISOR,
-    roles.COORDINATOR,
-    roles.CITY_STAFF,
-)
+# Who may see and export reports: learners.permissions (VIEW_COURSE_REPORT, EXPORT_…).
 SCORE_BINS = 10
-
-
-def can_see_course_reports(user):
-    """True for superusers and people in a role that reads course reports.
-
-    Answered once per request object (page listings ask for every row).
-    """
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_manabi_can_see_course_reports", None)
-    if cached is None:
-        cached = user.groups.filter(name__in=REPORT_ROLES).exists()
-        user._manabi_can_see_course_reports = cached
-    return cached
 
 
 def score_bin(scaled):

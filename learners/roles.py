@@ -3,8 +3,9 @@
 Each role is a Django group. Its model permissions are named as
 ``app_label.codename``; page permissions apply to the whole page tree (they are
 granted on the tree root) and collection permissions to every image and
-document collection. ``learners.services.ensure_roles`` makes the groups match
-this table; permissions for apps built later are added here as they arrive.
+document collection. ``learners.services.reference_data.ensure_roles`` makes the
+groups match this table; permissions for apps built later are added here as they
+arrive. Code checks the permissions (``learners.permissions``), never a group's name.
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from curriculum.supervision import SUPERVISOR_GROUP_NAME
+from learners import permissions
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ REFERENCE_VIEW = (
     "curriculum.view_badgedefinition",
     "learners.view_badgeaward",
 )
+COURSE_REPORTS = (permissions.VIEW_COURSE_REPORT, permissions.EXPORT_COURSE_REPORT)
 
 ROLES = (
     Role(
@@ -83,6 +86,7 @@ ROLES = (
         _("Kanazawa University faculty who write curricula, courses and lessons."),
         model_permissions=ADMIN_ACCESS
         + REFERENCE_VIEW
+        + COURSE_REPORTS
         + H5P_UPLOAD
         + ("curriculum.add_badgedefinition", "curriculum.change_badgedefinition"),
         page_permissions=("wagtailcore.add_page", "wagtailcore.change_page"),
@@ -94,6 +98,7 @@ ROLES = (
         _("University supervisors who review and approve curricula before publication."),
         model_permissions=ADMIN_ACCESS
         + REFERENCE_VIEW
+        + COURSE_REPORTS
         + H5P_UPLOAD
         + (
             "curriculum.add_lifestage",
@@ -126,7 +131,7 @@ ROLES = (
         COORDINATOR,
         _("Coordinator"),
         _("City, NPO and community staff who match graduates with local activities."),
-        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW,
+        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW + COURSE_REPORTS,
         collection_permissions=("wagtailimages.add_image", "wagtailimages.choose_image"),
     ),
     Role(
@@ -135,6 +140,8 @@ ROLES = (
         _("Komatsu City staff who watch the targets and keep the city's reference data."),
         model_permissions=ADMIN_ACCESS
         + REFERENCE_VIEW
+        + COURSE_REPORTS
+        + (permissions.VIEW_AUDIT_LOG,)
         + (
             "learners.add_district",
             "learners.change_district",

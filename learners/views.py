@@ -161,7 +161,7 @@ def baked_badge(request, uuid):
 def badge_visibility(request, uuid):
     award = _own_award(request, uuid)
     try:
-        set_badge_public(award, request.POST.get("public") == "1")
+        set_badge_public(award, request.POST.get("public") == "1", acting_user=request.user)
     except BadgeNotAwardable as refusal:
         messages.error(request, str(refusal))
     else:

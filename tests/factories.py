@@ -50,9 +50,10 @@ def make_learner(
         birth_year=birth_year,
         district=District.objects.filter(code=district_code).first(),
         consents=consents or {ConsentPurpose.TERMS_AND_PRIVACY: True},
+        acting_user=user,
     )
     if role:
-        accounts.add_to_role(user, role)
+        accounts.add_to_role(user, role, acting_user=None)
     return user
 
 

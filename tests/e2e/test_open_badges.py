@@ -289,7 +289,7 @@ def test_a_completed_course_earns_one_open_badge_that_verifies_until_revoked(
     page.screenshot(path=str(screenshots_dir / "open-badges-verify-valid.png"), full_page=True)
 
     # Revoked: the hosted assertion is gone (410, with the reason), the PNG no longer verifies.
-    revoke_badge(award, reason=REVOCATION_REASON)
+    revoke_badge(award, reason=REVOCATION_REASON, acting_user=None)
     gone = fetch_json_ld(verifier, assertion_url, status=410)
     assert gone["id"] == assertion_url
     assert gone["revoked"] is True

@@ -17,6 +17,7 @@ from curriculum.badge_rules import COMPLETE_COURSE, COMPLETE_PROGRAMME
 from curriculum.models import BadgeDefinition, SustainableDevelopmentGoal
 from learners.models import BadgeAward
 from learners.open_badges import png_chunks, recipient_identity
+from learners.services.accounts import link_guardian
 from learners.services.badges import (
     BadgeNotAwardable,
     award_badge,
@@ -142,8 +143,8 @@ def test_staff_award_by_hand_with_evidence_and_revoke_with_a_reason(client, badg
     assert data["evidence"][0]["id"] == "https://manabi.example.jp/evidence/1"
 
     with pytest.raises(ValueError):
-        revoke_badge(award, reason=" ")
-    revoke_badge(award, reason="誤って授与しました")
+        revoke_badge(award, reason=" ", acting_user=staff)
+    revoke_badge(award, reason="誤って授与しました", acting_user=staff)
     response = client.get(f"/badges/assertions/{award.uuid}", **JSON_LD)
     assert response.status_code == 410
     assert response.json()["revoked"] is True
@@ -238,8 +239,10 @@ def test_a_childs_badge_is_published_only_once_a_guardian_shares_it(client, badg
     award, _created = award_badge(child, badge)
     assert client.get(f"/badges/assertions/{award.uuid}", **JSON_LD).status_code == 404
     with pytest.raises(BadgeNotAwardable):
-        set_badge_public(award, True)
-    share_child_badge(award, identity_email="parent@example.jp", shared_by=make_learner("mama"))
+        set_badge_public(award, True, acting_user=child)
+    mama = make_learner("mama")
+    link_guardian(child, mama, acting_user=None)
+    share_child_badge(award, identity_email="parent@example.jp", acting_user=mama)
     data = client.get(f"/badges/assertions/{award.uuid}", **JSON_LD).json()
     assert data["recipient"]["identity"] == recipient_identity(
         "parent@example.jp", data["recipient"]["salt"]
@@ -346,7 +349,7 @@ def test_the_verify_page_answers_every_kind_of_upload_clearly(client, badge):
     by_url = verify(client, assertion_url=f"{BASE}/badges/assertions/{award.uuid}")
     assert "Valid" in by_url.content.decode() or "有効" in by_url.content.decode()
 
-    revoke_badge(award, reason="誤って授与しました")
+    revoke_badge(award, reason="誤って授与しました", acting_user=None)
     revoked = upload(good).content.decode()
     assert "誤って授与しました" in revoked
 

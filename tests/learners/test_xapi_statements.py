@@ -307,10 +307,19 @@ def test_a_learner_reads_back_their_own_statement_and_nobody_elses(signed_in, le
     assert "0.8" not in theirs.content.decode() and statement_id not in theirs.content.decode()
 
 
-def test_staff_can_read_any_learners_statement(signed_in):
+def test_holders_of_the_statement_permission_read_any_learners_statement(signed_in):
+    """A permission, not is_staff (tests/learners/test_permissions.py: staff get a 404)."""
+    from django.contrib.auth.models import Permission
+
     (statement_id,) = send(signed_in, scored(0.8)).json()
+    reader = UserFactory()
+    reader.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="learners", codename="view_learningstatement"
+        )
+    )
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True))
+    staff.force_login(reader)
     response = read(staff, statement_id)
     assert response.status_code == 200
     assert response.json()["result"]["score"]["scaled"] == 0.8

@@ -212,6 +212,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if MANABI_BASE_URL.startswith("https") e
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "learners:dashboard"
+# Django's page everywhere, except that /xapi/statements explains a refusal as xAPI JSON.
+CSRF_FAILURE_VIEW = "learners.xapi_views.csrf_failure"
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Manabi <no-reply@manabi.komatsu.example>"
 )
