@@ -1,6 +1,6 @@
 """The audit log of a person's record: who awarded, revoked or shared a badge, changed
-someone's roles or guardians, gave a guardian's consent, edited a profile or exported a
-course report, and when.
+someone's roles or guardians, gave a guardian's consent, edited a profile, connected or
+disconnected an xAPI app or exported a course report, and when.
 
 Entries are Wagtail log entries of their own model, so they appear in the admin's
 "Site history" report (filtered by action, user and date) and in each badge award's
@@ -31,6 +31,8 @@ GUARDIAN_CONSENT = "learners.guardian_consent"
 REGISTER_LEARNER = "learners.register_learner"
 UPDATE_PROFILE = "learners.update_profile"
 EXPORT_COURSE_REPORT = "learners.export_course_report"
+CREATE_XAPI_CREDENTIAL = "learners.create_xapi_credential"
+REVOKE_XAPI_CREDENTIAL = "learners.revoke_xapi_credential"
 
 
 class AuditLogEntryManager(ModelLogEntryManager):
@@ -156,6 +158,8 @@ SIMPLE_ACTIONS = (
     (UNLINK_GUARDIAN, _("Unlink guardian"), _("Guardian unlinked from the child")),
     (REGISTER_LEARNER, _("Register learner"), _("Learner registered")),
     (UPDATE_PROFILE, _("Edit learner profile"), _("Learner profile edited")),
+    (CREATE_XAPI_CREDENTIAL, _("Connect an xAPI app"), _("xAPI app connected")),
+    (REVOKE_XAPI_CREDENTIAL, _("Disconnect an xAPI app"), _("xAPI app disconnected")),
 )
 FORMATTED_ACTIONS = (
     (ADD_TO_ROLE, _AddedToRole),

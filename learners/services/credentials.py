@@ -4,9 +4,11 @@ import datetime
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learners import audit
 from learners.models import (
     XAPICredential,
 )
@@ -22,6 +24,7 @@ def _refuse_unless_own(user_id, acting_user):
         raise NotPermitted(_("Only the learner manages their xAPI apps."))
 
 
+@transaction.atomic
 def create_xapi_credential(user, *, label, acting_user):
     """A key and secret for an external xAPI tool; return (credential, secret).
 
@@ -39,17 +42,21 @@ def create_xapi_credential(user, *, label, acting_user):
         key=secrets.token_hex(12),
         secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
     )
+    audit.record(credential, audit.CREATE_XAPI_CREDENTIAL, acting_user=acting_user)
     return credential, secret
 
 
+@transaction.atomic
 def revoke_xapi_credential(credential, *, acting_user):
     """Revoke a key: from now on it authenticates nothing. Idempotent (the first
     revocation's time stands); only the learner, or the platform (None), may."""
     _refuse_unless_own(credential.user_id, acting_user)
-    XAPICredential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(
+    revoked = XAPICredential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     credential.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        audit.record(credential, audit.REVOKE_XAPI_CREDENTIAL, acting_user=acting_user)
     return credential
 
 

@@ -159,6 +159,17 @@ def test_a_guardians_share_and_consent_and_a_learners_choices_record_who_made_th
     assert adult.consent_records.get(purpose=ConsentPurpose.NEWS_EMAIL).given_by == adult
 
 
+def test_connecting_and_disconnecting_an_xapi_app_records_who_did_it(reference_data):
+    from learners.services.credentials import create_xapi_credential, revoke_xapi_credential
+
+    person = make_learner("sakura")
+    credential, _secret = create_xapi_credential(person, label="Quiz app", acting_user=person)
+    assert only_entry(audit.CREATE_XAPI_CREDENTIAL, credential).user == person
+    revoke_xapi_credential(credential, acting_user=person)
+    revoke_xapi_credential(credential, acting_user=person)  # already revoked: no new entry
+    assert only_entry(audit.REVOKE_XAPI_CREDENTIAL, credential).user == person
+
+
 def test_role_changes_record_who_made_them_through_the_service_and_the_user_editor(
     reference_data,
 ):
