@@ -187,3 +187,15 @@ def test_the_framework_index_costs_the_same_however_big_the_framework(client):
             description_en="…",
         )
     assert queries() == few
+
+
+def test_the_curriculum_page_links_to_the_framework(client, reference_data):
+    from curriculum.models import CurriculumIndexPage
+
+    curriculum = reference_data.add_child(
+        instance=CurriculumIndexPage(title="カリキュラム", slug="curriculum")
+    )
+    curriculum.save_revision().publish()
+    page = client.get("/curriculum/")
+    assert page.status_code == 200  # still the page of the tree, not a URL of ours
+    assert 'href="/curriculum/competencies/"' in page.content.decode()
