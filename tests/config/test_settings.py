@@ -122,6 +122,18 @@ def test_production_mints_ids_from_the_configured_origin():
     )
 
 
+def test_production_mail_goes_through_the_outbox_and_the_worker_delivers_over_smtp():
+    printed = production_setting(
+        "settings.EMAIL_BACKEND, settings.MANABI_DELIVERY_EMAIL_BACKEND,"
+        " settings.TASKS['default']['BACKEND']"
+    )
+    assert printed.split() == [
+        "outbox.backends.OutboxEmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "django_tasks_db.DatabaseBackend",
+    ]
+
+
 def test_production_without_redis_shares_a_database_cache():
     printed = production_setting(
         "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'],"

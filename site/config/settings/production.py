@@ -133,8 +133,12 @@ else:
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# allauth's mails (verification, password reset) go out over SMTP.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Every mail (allauth's, Wagtail's workflow mails, badge news) is stored in the outbox
+# by the request that sends it (base.py's EMAIL_BACKEND); the task worker delivers it
+# over SMTP with retries. EMAIL_BACKEND in the environment names that delivery backend.
+MANABI_DELIVERY_EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
