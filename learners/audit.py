@@ -10,11 +10,13 @@ the object's model. Nobody may add, change or delete entries.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import LogFormatter, get_active_log_context
-from wagtail.models.audit_log import BaseLogEntry, ModelLogEntryManager
+from wagtail.models import BaseLogEntry, BaseLogEntryManager
 
 READ_PERMISSION = "learners.view_auditlogentry"
 
@@ -35,7 +37,16 @@ CREATE_XAPI_CREDENTIAL = "learners.create_xapi_credential"
 REVOKE_XAPI_CREDENTIAL = "learners.revoke_xapi_credential"
 
 
-class AuditLogEntryManager(ModelLogEntryManager):
+class AuditLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        return super().log_action(instance, action, object_id=str(instance.pk), **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+            object_id=str(instance.pk),
+        )
+
     def viewable_by_user(self, user):
         return self.all() if user.has_perm(READ_PERMISSION) else self.none()
 
@@ -144,9 +155,12 @@ class _CourseReportExported(LogFormatter):
     label = _("Export course report")
 
     def format_message(self, log_entry):
-        return _("Course report exported as CSV (%(count)s learners)") % {
-            "count": log_entry.data.get("learners", 0)
-        }
+        count = log_entry.data.get("learners", 0)
+        return ngettext(
+            "Course report exported as CSV (%(count)d learner)",
+            "Course report exported as CSV (%(count)d learners)",
+            count,
+        ) % {"count": count}
 
 
 SIMPLE_ACTIONS = (
