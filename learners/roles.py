@@ -64,6 +64,10 @@ REFERENCE_VIEW = (
 )
 COURSE_REPORTS = (permissions.VIEW_COURSE_REPORT, permissions.EXPORT_COURSE_REPORT)
 
+# City staff answer residents who say a mail never came: they see the outbox and may
+# send a failed mail again.
+OUTBOX = ("outbox.view_outboxmessage", "outbox.resend_outboxmessage")
+
 ROLES = (
     Role(
         LEARNER,
@@ -150,7 +154,8 @@ ROLES = (
             "learners.add_badgeaward",
             "learners.change_badgeaward",
             "curriculum.change_badgeissuer",
-        ),
+        )
+        + OUTBOX,
         collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
     ),
 )

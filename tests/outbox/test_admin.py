@@ -117,3 +117,21 @@ def test_sending_again_needs_its_own_permission_and_undelivered_mail(client, fai
     client.post(reverse("outbox:send_again", args=[sent.pk]))
     sent.refresh_from_db()
     assert sent.status == Status.SENT and mail.outbox == []  # sent mail is not sent twice
+
+
+def test_city_staff_may_see_and_resend_the_outbox_and_coordinators_may_not(
+    client, reference_data, failed
+):
+    from learners import roles
+    from learners.services.accounts import add_to_role
+
+    city_staff = UserFactory()
+    add_to_role(city_staff, roles.CITY_STAFF, acting_user=None)
+    coordinator = UserFactory()
+    add_to_role(coordinator, roles.COORDINATOR, acting_user=None)
+
+    client.force_login(city_staff)
+    assert client.get(reverse("outbox:index")).status_code == 200
+    assert city_staff.has_perm("outbox.resend_outboxmessage")
+    client.force_login(coordinator)
+    assert refused(client.get(reverse("outbox:index")))
