@@ -55,10 +55,10 @@ def create_fixture(learner_count):
     """Learners with xAPI credentials, and a published course whose lesson holds a quiz."""
     from django.core.files.base import ContentFile
 
+    from courses.activity_ids import block_activity_iri, lesson_activity_iri
     from courses.h5p.services import import_h5p_package
     from courses.h5p_quiz_builder import build_manabi_quiz_content, build_manabi_quiz_package
     from courses.models import CourseIndexPage, CoursePage, LessonOutline, LessonPage
-    from courses.activity_ids import block_activity_iri, lesson_activity_iri
     from curriculum.models import CityTheme, LifeStage, SustainableDevelopmentGoal
     from home.models import HomePage
     from learners.models import ConsentPurpose, District

@@ -2,10 +2,10 @@
 
 from django.core.files.base import ContentFile
 
+from courses.activity_ids import block_activity_iri, lesson_activity_iri
 from courses.h5p.services import import_h5p_package
 from courses.h5p_quiz_builder import build_manabi_quiz_package
 from courses.models import LessonPage
-from courses.activity_ids import block_activity_iri, lesson_activity_iri
 from learners.services.statements import record_statements
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"

@@ -115,7 +115,8 @@ def test_library_paths_outside_the_library_are_refused(client, package):
 
 def test_unknown_packages_libraries_and_files_are_404(client, package):
     assert (
-        fetch(client, "/h5p/packages/00000000-0000-4000-8000-000000000000/h5p.json").status_code == 404
+        fetch(client, "/h5p/packages/00000000-0000-4000-8000-000000000000/h5p.json").status_code
+        == 404
     )
     assert fetch(client, "/h5p/packages/not-a-uuid/h5p.json").status_code == 404
     assert fetch(client, "/h5p/libraries/H5P.Accordion-9.9/library.json").status_code == 404

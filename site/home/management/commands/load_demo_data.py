@@ -15,6 +15,7 @@ from curriculum.services import ensure_curriculum_reference_data
 from home.management.progress import ProgressBar
 from home.services import ensure_site_structure
 from learners import demo as learners_demo
+from learners.demo_records import create_demo_learning_records
 from learners.services.reference_data import ensure_learner_reference_data
 
 
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         people = get_user_model().objects.filter(username__startswith="demo-learner-").count() + 1
         progress = ProgressBar(self.stdout, "learners", people)
         # Its own generator, so that earlier steps skipping what exists cannot change it.
-        with_records = learners_demo.create_demo_learning_records(
+        with_records = create_demo_learning_records(
             learners_demo.new_random(f"{seed}-learning-records"), on_progress=progress.advance
         )
         progress.finish()
