@@ -6,6 +6,9 @@ and posts it to /xapi/statements; the tests then look at what the server stored:
 the statements, the learner's best result per activity, lesson and course progress.
 The offline tests cut the learner off mid-lesson and check that nothing is lost and
 nothing is counted twice.
+
+(Past 400 lines on purpose: the lesson fixtures and page helpers here serve every H5P
+content type and the offline queue alike.)
 """
 
 import json

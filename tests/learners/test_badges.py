@@ -1,4 +1,8 @@
-"""Open Badges 2.0: awards, hosted JSON-LD, baked PNGs, the verify page and the portfolio."""
+"""Open Badges 2.0: awards, hosted JSON-LD, baked PNGs, the verify page and the portfolio.
+
+(Past 400 lines on purpose: one standard's whole chain, from award to verification, with
+the fixtures its steps share.)
+"""
 
 import io
 import json

@@ -1,6 +1,9 @@
 """Permissions by capability: named permissions granted to roles and checked in one guard
 (learners.permissions), never group names or is_staff; who may read statements; guardians
-and their consent; badge actions only by the right person; the H5P chooser for authors."""
+and their consent; badge actions only by the right person; the H5P chooser for authors.
+
+(Just past 400 lines: each capability with its refusal, sharing one set of role fixtures.)
+"""
 
 import pytest
 from django.contrib.auth.models import Group, Permission

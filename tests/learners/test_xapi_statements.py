@@ -1,6 +1,10 @@
 """The xAPI statements resource at /xapi/statements: what a lesson page (session) and an
 external xAPI tool (HTTP Basic) may send, what is refused and why, who may read a
-statement back, and the progress that statements make."""
+statement back, and the progress that statements make.
+
+(Past 400 lines on purpose: the endpoint's whole contract, request by request, sharing
+its clients and credentials.)
+"""
 
 import base64
 import json
