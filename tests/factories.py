@@ -117,3 +117,20 @@ def make_course(
         if publish:
             lesson_revision.publish()
     return CoursePage.objects.get(pk=course.pk)
+
+
+def make_course_badge(course, **fields):
+    """An active badge awarded for completing ``course`` (a rule the platform checks itself)."""
+    from curriculum.badge_rules import COMPLETE_COURSE
+    from curriculum.models import BadgeDefinition
+
+    values = {
+        "name_ja": "木場潟の生きもの",
+        "name_en": "Kibagata wildlife",
+        "description": "木場潟の水と生きものを学びました。",
+        "criteria_narrative": "講座のすべてのレッスンを修了しました。",
+        "rule_type": COMPLETE_COURSE,
+        "course": course,
+        **fields,
+    }
+    return BadgeDefinition.objects.create(**values)

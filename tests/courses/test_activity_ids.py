@@ -16,11 +16,6 @@ BASE = "https://manabi.example.jp"
 KEY = uuid.UUID("0b5e1c2a-7f3d-4a51-9c8e-2d6f4b1a9e07")
 
 
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = BASE
-
-
 def test_the_ids_keep_their_permanent_form():
     # Stored statements carry these strings: changing the form orphans every one of them.
     assert block_activity_iri(KEY) == f"{BASE}/xapi/activities/{KEY}"

@@ -97,7 +97,7 @@ def test_staff_print_a_poster_with_a_qr_code(client, lesson):
     assert poster_path in listing.content.decode()
     poster = client.get(poster_path).content.decode()
     assert "<svg" in poster and "<ruby>木場潟" in poster
-    url = re.search(r"http://\S+/checkin/[^<\s]+/", poster).group(0)
+    url = re.search(r"https://\S+/checkin/[^<\s]+/", poster).group(0)
     assert verify_check_in(url.rstrip("/").rsplit("/", 1)[-1]).lesson == lesson
 
 

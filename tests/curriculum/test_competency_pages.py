@@ -18,11 +18,6 @@ BASE = "https://manabi.example.jp"
 JSON_LD = {"HTTP_ACCEPT": "application/ld+json"}
 
 
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = BASE
-
-
 @pytest.fixture
 def water(reference_data):
     return Competency.objects.get(code="ENV-WATER")

@@ -38,11 +38,6 @@ JSON_LD = {"HTTP_ACCEPT": "application/ld+json"}
 
 
 @pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = BASE
-
-
-@pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Nothing here may open a connection anywhere (the verify page never fetches)."""
 

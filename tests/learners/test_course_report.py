@@ -27,11 +27,6 @@ from tests.learning import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = "https://manabi.example.jp"
-
-
 @pytest.fixture
 def course(reference_data):
     """Two lessons, each with one scored H5P quiz (pass mark 60%)."""

@@ -46,11 +46,6 @@ FIELD_ACTIVITY = (
 )
 
 
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = "https://manabi.example.jp"
-
-
 @pytest.fixture
 def quiz(reference_data):
     return make_quiz_package()

@@ -9,9 +9,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from curriculum.badge_rules import COMPLETE_COURSE
-from curriculum.models import BadgeDefinition
 from learners import roles
 from learners.models import BadgeAward, ConsentPurpose, ConsentRecord, Guardianship
 from learners.permissions import (
@@ -38,15 +37,10 @@ from learners.services.badges import (
     share_child_badge,
 )
 from learners.services.statements import record_statements
-from tests.factories import UserFactory, make_course, make_learner
+from tests.factories import UserFactory, make_course, make_course_badge, make_learner
 
 pytestmark = pytest.mark.django_db
 XAPI = {"X-Experience-API-Version": "1.0.3", "Accept-Language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = "https://manabi.example.jp"
 
 
 @pytest.fixture
@@ -56,14 +50,14 @@ def course(reference_data):
 
 @pytest.fixture
 def badge(course):
-    return BadgeDefinition.objects.create(
-        name_ja="木場潟の生きもの",
-        name_en="Kibagata wildlife",
-        description="木場潟の水と生きものを学びました。",
-        criteria_narrative="講座のすべてのレッスンを修了しました。",
-        rule_type=COMPLETE_COURSE,
-        course=course,
-    )
+    return make_course_badge(course)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are asserted by their English wording (the catalogue's source text)."""
+    with translation.override("en"):
+        yield
 
 
 def permission(name):

@@ -21,11 +21,6 @@ BASE = "https://manabi.example.jp"
 PAGE = "/me/xapi-apps/"
 
 
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = BASE
-
-
 @pytest.fixture
 def person(reference_data):
     return make_learner("hana")

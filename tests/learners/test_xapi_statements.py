@@ -41,11 +41,6 @@ SOME_ACTIVITY = "https://example.org/activities/kibagata-quiz"
 SOMEONE_ELSE = "mailto:someone.else@example.jp"
 
 
-@pytest.fixture(autouse=True)
-def base_url(settings):
-    settings.MANABI_BASE_URL = BASE_URL
-
-
 @pytest.fixture
 def learner(reference_data):
     return make_learner()

@@ -8,11 +8,9 @@ import pytest
 from django.core import mail
 
 from courses.activity_ids import block_activity_iri, lesson_activity_iri
-from curriculum.badge_rules import COMPLETE_COURSE
-from curriculum.models import BadgeDefinition
 from learners.models import BadgeAward, CourseCompletion
 from outbox.models import OutboxMessage
-from tests.factories import make_course, make_learner
+from tests.factories import make_course, make_course_badge, make_learner
 from tests.learning import ANSWERED, EXPERIENCED, h5p, lessons_of, make_quiz_package, statement
 from tests.outbox.worker import run_worker
 
@@ -23,14 +21,7 @@ XAPI_HEADERS = {"X-Experience-API-Version": "1.0.3"}
 @pytest.fixture
 def course_with_badge(reference_data):
     course = make_course(lessons=[("木場潟クイズ", [h5p(make_quiz_package())])])
-    badge = BadgeDefinition.objects.create(
-        name_ja="木場潟の生きもの",
-        description="木場潟の水と生きものを学びました。",
-        criteria_narrative="講座のすべてのレッスンを修了しました。",
-        rule_type=COMPLETE_COURSE,
-        course=course,
-    )
-    return course, badge
+    return course, make_course_badge(course)
 
 
 def complete_by_xapi(client, course):

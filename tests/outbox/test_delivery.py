@@ -190,9 +190,7 @@ def test_sending_never_fails_when_the_task_queue_refuses_work(settings, caplog):
     assert send_one() == 1  # no exception reaches the sender
     message = OutboxMessage.objects.get()
     assert message.status == Status.QUEUED
-    assert "Not queued for delivery: ConnectionError: task broker unreachable" in (
-        message.last_error
-    )
+    assert "ConnectionError: task broker unreachable" in message.last_error
     assert "could not be queued for delivery" in caplog.text
 
 

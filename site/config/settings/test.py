@@ -5,6 +5,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "manabi-test-suite-key-not-secret-at-all-0123456789abcdef"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
+# A public https origin, as production requires: ids minted in tests look like real ones.
+MANABI_BASE_URL = "https://manabi.example.jp"
+WAGTAILADMIN_BASE_URL = MANABI_BASE_URL
+MANABI_BADGE_ISSUER = {**MANABI_BADGE_ISSUER, "url": MANABI_BASE_URL + "/"}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Mail goes through the outbox as in production and is delivered to django.core.mail.outbox.
 # Django's test set-up forces EMAIL_BACKEND to locmem; tests/conftest.py points it back
