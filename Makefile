@@ -67,6 +67,7 @@ test-js:
 # For developers changing strings (needs GNU gettext's xgettext).
 makemessages: $(VENV)/.installed
 	$(MANAGE) makemessages --locale=ja --locale=en --locale=pt_BR --locale=vi --locale=zh_Hans --locale=fil --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
+	$(BIN)/python bin/normalize-catalogues
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media db.sqlite3

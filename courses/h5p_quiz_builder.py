@@ -65,21 +65,27 @@ LABELS = {
     "selectAnswer": pgettext_lazy("quiz player", "Choose an answer first."),
     "chooseAll": pgettext_lazy("quiz player", "Choose all correct answers."),
 }
-EASY_CONTEXT = "quiz player, easy words for young children"
+# The context is written out in each call: xgettext reads only literal strings.
 EASY_LABELS = {
-    "check": pgettext_lazy(EASY_CONTEXT, "Check"),
-    "retry": pgettext_lazy(EASY_CONTEXT, "Retry"),
-    "correct": pgettext_lazy(EASY_CONTEXT, "Correct!"),
-    "incorrect": pgettext_lazy(EASY_CONTEXT, "Incorrect."),
+    "check": pgettext_lazy("quiz player, easy words for young children", "Check"),
+    "retry": pgettext_lazy("quiz player, easy words for young children", "Retry"),
+    "correct": pgettext_lazy("quiz player, easy words for young children", "Correct!"),
+    "incorrect": pgettext_lazy("quiz player, easy words for young children", "Incorrect."),
     # Translators: the quiz's score; keep @score and @total.
-    "score": pgettext_lazy(EASY_CONTEXT, "@score / @total"),
+    "score": pgettext_lazy("quiz player, easy words for young children", "@score / @total"),
     # Translators: keep @current and @total.
-    "questionOf": pgettext_lazy(EASY_CONTEXT, "Question @current of @total"),
-    "true": pgettext_lazy(EASY_CONTEXT, "True"),
-    "false": pgettext_lazy(EASY_CONTEXT, "False"),
-    "submit": pgettext_lazy(EASY_CONTEXT, "Submit"),
-    "selectAnswer": pgettext_lazy(EASY_CONTEXT, "Choose an answer first."),
-    "chooseAll": pgettext_lazy(EASY_CONTEXT, "Choose all correct answers."),
+    "questionOf": pgettext_lazy(
+        "quiz player, easy words for young children", "Question @current of @total"
+    ),
+    "true": pgettext_lazy("quiz player, easy words for young children", "True"),
+    "false": pgettext_lazy("quiz player, easy words for young children", "False"),
+    "submit": pgettext_lazy("quiz player, easy words for young children", "Submit"),
+    "selectAnswer": pgettext_lazy(
+        "quiz player, easy words for young children", "Choose an answer first."
+    ),
+    "chooseAll": pgettext_lazy(
+        "quiz player, easy words for young children", "Choose all correct answers."
+    ),
 }
 
 
@@ -108,7 +114,15 @@ def default_labels(language, *, easy=False):
     """
     language_code = normalise_language_code(language)
     with translation.override(language_code):
-        return {key: str(label) for key, label in (EASY_LABELS if easy else LABELS).items()}
+        labels = {key: str(label) for key, label in LABELS.items()}
+        easy_labels = {key: str(label) for key, label in EASY_LABELS.items()} if easy else {}
+    if easy_labels:
+        with translation.override("en"):
+            source = {key: str(label) for key, label in EASY_LABELS.items()}
+        # Easy words where the language's catalogue has them, its ordinary labels elsewhere
+        # (rather than English for a child who reads Portuguese).
+        labels.update({key: text for key, text in easy_labels.items() if text != source[key]})
+    return labels
 
 
 def _require_text(value, what):

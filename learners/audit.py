@@ -121,7 +121,12 @@ class _RoleFormatter(LogFormatter):
     template = ""
 
     def format_message(self, log_entry):
-        return self.template % {"role": log_entry.data.get("role", "")}
+        from learners.roles import ROLES_BY_NAME
+
+        name = log_entry.data.get("role", "")
+        role = ROLES_BY_NAME.get(name)
+        # The role's translated label; a group staff made by hand shows its own name.
+        return self.template % {"role": role.label if role else name}
 
 
 class _AddedToRole(_RoleFormatter):
@@ -172,8 +177,8 @@ SIMPLE_ACTIONS = (
     (UNLINK_GUARDIAN, _("Unlink guardian"), _("Guardian unlinked from the child")),
     (REGISTER_LEARNER, _("Register learner"), _("Learner registered")),
     (UPDATE_PROFILE, _("Edit learner profile"), _("Learner profile edited")),
-    (CREATE_XAPI_CREDENTIAL, _("Connect an xAPI app"), _("xAPI app connected")),
-    (REVOKE_XAPI_CREDENTIAL, _("Disconnect an xAPI app"), _("xAPI app disconnected")),
+    (CREATE_XAPI_CREDENTIAL, _("Connect an xAPI app"), _("Connected an xAPI app")),
+    (REVOKE_XAPI_CREDENTIAL, _("Disconnect an xAPI app"), _("Disconnected an xAPI app")),
 )
 FORMATTED_ACTIONS = (
     (ADD_TO_ROLE, _AddedToRole),

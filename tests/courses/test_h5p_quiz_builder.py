@@ -180,6 +180,12 @@ def test_english_labels_are_the_source_text_for_children_too():
     assert default_labels("en", easy=True) == ENGLISH
 
 
+def test_easy_words_fall_back_to_the_languages_own_labels_not_to_english():
+    # Only Japanese has easy words; a Portuguese-reading child gets Portuguese.
+    assert default_labels("pt-br", easy=True) == default_labels("pt-br")
+    assert default_labels("pt-br", easy=True)["retry"] == "Tentar de novo"
+
+
 def test_young_children_read_the_labels_in_hiragana():
     assert default_labels("ja", easy=True) == {
         "check": "こたえあわせ",

@@ -170,6 +170,11 @@ def test_role_changes_record_who_made_them_through_the_service_and_the_user_edit
     assert (latest.user, latest.data) == (staff, {"role": "Coordinator"})
     with translation.override("en"):
         assert str(latest.message) == "Added to the role “Coordinator”"
+    # The role's own translated label, not the group's stored (English) name.
+    with translation.override("ja"):
+        message = str(entries(audit.ADD_TO_ROLE, person)[-1].message)  # not the cached one
+        assert message == f"役割「{translation.gettext('Coordinator')}」に追加しました"
+        assert "Coordinator" not in message
 
     admin = UserFactory(username="boss", is_superuser=True)
     coordinator = Group.objects.get(name=roles.COORDINATOR)
