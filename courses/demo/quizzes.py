@@ -19,7 +19,7 @@ from courses.h5p_quiz_builder import build_manabi_quiz_content, build_manabi_qui
 QUIZZES_FILE = DATA_DIR / "quizzes.toml"
 
 QUIZ_KEYS = {"course", "title", "questions"}
-QUIZ_OPTIONAL_KEYS = {"language", "pass_ratio", "labels"}
+QUIZ_OPTIONAL_KEYS = {"language", "pass_ratio", "easy_labels"}
 QUESTION_KEYS = {
     "single": ({"type", "text", "correct", "wrong"}, {"feedback"}),
     "multiple": ({"type", "text", "correct", "wrong"}, {"feedback"}),
@@ -63,8 +63,7 @@ def _question(data, where):
 
 def parse_quizzes(data, source):
     """{course slug: quiz} from the parsed quizzes file; ``source`` names it in errors."""
-    check_keys(data, source, {"quiz"}, {"labels"})
-    label_sets = data.get("labels", {})
+    check_keys(data, source, {"quiz"}, set())
     quizzes = {}
     for position, entry in enumerate(data["quiz"], start=1):
         where = f"{source}, quiz {position}"
@@ -73,18 +72,16 @@ def parse_quizzes(data, source):
         where = f"{source}, quiz for {slug!r}"
         if slug in quizzes:
             raise DemoDataError(f"{where}: a second quiz for the same course")
-        labels = entry.get("labels")
-        if labels is not None and labels not in label_sets:
-            raise DemoDataError(
-                f"{where}: labels {labels!r} is not a [labels.<name>] set in the file"
-            )
+        easy_labels = entry.get("easy_labels", False)
+        if not isinstance(easy_labels, bool):
+            raise DemoDataError(f"{where}: easy_labels must be true or false")
         if not isinstance(entry["questions"], list):
             raise DemoDataError(f"{where}: questions must be [[quiz.questions]] tables")
         quiz = {
             "title": entry["title"],
             "language": entry.get("language", "ja"),
             "pass_ratio": entry.get("pass_ratio", 0.6),
-            "labels": label_sets[labels] if labels else None,
+            "easy_labels": easy_labels,
             "questions": [
                 _question(question, f"{where}, question {number}")
                 for number, question in enumerate(entry["questions"], start=1)
@@ -112,7 +109,7 @@ def build_quiz_package(quiz):
         language=quiz["language"],
         questions=quiz["questions"],
         pass_ratio=quiz["pass_ratio"],
-        labels=quiz["labels"],
+        easy_labels=quiz["easy_labels"],
     )
 
 

@@ -215,3 +215,13 @@ def test_every_demo_quiz_builds_into_a_valid_package():
             h5p_json = json.loads(archive.read("h5p.json"))
         assert h5p_json["title"] == load_quizzes()[slug]["title"]
         assert h5p_json["language"] == "ja"
+
+
+def test_young_childrens_demo_quizzes_speak_to_them_in_easy_words():
+    packages = dict(build_demo_quiz_packages())
+    easy = [slug for slug, quiz in load_quizzes().items() if quiz["easy_labels"]]
+    assert "ohana-to-nakayoshi" in easy
+    for slug in load_quizzes():
+        with zipfile.ZipFile(io.BytesIO(packages[slug])) as archive:
+            labels = json.loads(archive.read("content/content.json"))["l10n"]
+        assert labels["check"] == ("こたえあわせ" if slug in easy else "答え合わせ"), slug
