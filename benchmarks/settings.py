@@ -54,5 +54,6 @@ STORAGES = {
 # H5P packages imported for the benchmark go to a temporary folder, never to media/.
 MEDIA_ROOT = os.environ.get("MANABI_BENCHMARK_MEDIA_ROOT") or tempfile.gettempdir()
 
-# No mail leaves a benchmark (a completed course may announce a badge).
-EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# Mail is stored in the outbox as in production (a completed course may announce a badge);
+# none leaves a benchmark, since no worker runs and delivery would go nowhere.
+MANABI_DELIVERY_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
