@@ -1,6 +1,11 @@
 """Open Badges 2.0 hosted verification (no language prefix) and the public verify page."""
 
+import math
+import time
+
+from allauth.account.adapter import get_adapter
 from django import forms
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -9,13 +14,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from curriculum.models import BadgeDefinition
+from learners.badge_png import NotABakedBadge, baked_assertion
 from learners.models import BadgeAward
 from learners.open_badges import (
-    NotABakedBadge,
     assertion_json,
     badge_class_json,
     badge_png,
-    baked_assertion,
     check_badge,
     is_published,
     issuer_json,
@@ -26,6 +30,12 @@ from learners.open_badges import (
 JSON_TYPES = ("application/ld+json", "application/json")
 MAX_VERIFY_UPLOAD_BYTES = 2 * 1024 * 1024
 IMAGE_CACHE_SECONDS = 24 * 60 * 60
+# Checks per client address per window: plenty for a person checking badges by hand,
+# and it bounds what one address can make the server do (the cache is shared by all
+# workers in production).
+VERIFY_LIMIT = 30
+VERIFY_WINDOW_SECONDS = 60
+_clock = time.time  # replaced in tests, so a window cannot end in the middle of one
 
 
 def wants_json(request):
@@ -150,8 +160,44 @@ class VerifyForm(forms.Form):
         return cleaned
 
 
+def _verify_wait(request):
+    """Seconds the client must wait before checking again (0: it may check now).
+
+    A fixed window per address: the key names the window, so no backend's handling of
+    expiry on increment can stretch it.
+    """
+    now = _clock()
+    window = int(now // VERIFY_WINDOW_SECONDS)
+    address = get_adapter(request).get_client_ip(request)  # as allauth's login limits
+    key = f"badge-verify:{address}:{window}"
+    cache.add(key, 0, VERIFY_WINDOW_SECONDS * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, VERIFY_WINDOW_SECONDS * 2)
+        count = 1
+    if count <= VERIFY_LIMIT:
+        return 0
+    return max(1, math.ceil((window + 1) * VERIFY_WINDOW_SECONDS - now))
+
+
 def verify(request):
     """Check a baked PNG or one of our assertion URLs. Never fetches anything."""
+    if request.method == "POST":
+        wait = _verify_wait(request)
+        if wait:
+            problem = _(
+                "Too many badges were checked from your address in a short time. "
+                "Please wait a minute and try again."
+            )
+            response = TemplateResponse(
+                request,
+                "learners/badges/verify.html",
+                {"form": VerifyForm(), "result": None, "problem": problem},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = problem = None
     status = 200

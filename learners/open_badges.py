@@ -11,8 +11,6 @@ import hashlib
 import io
 import json
 import re
-import struct
-import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,10 +23,13 @@ from PIL import Image, PngImagePlugin
 from curriculum.alignments import alignment_target
 from curriculum.badge_art import draw_badge_png
 
+# Reading presented PNGs lives in badge_png (bounded work for anonymous uploads); these
+# names stay importable from here.
+from learners.badge_png import NotABakedBadge as NotABakedBadge
+from learners.badge_png import baked_assertion as baked_assertion
+from learners.badge_png import png_chunks as png_chunks
+
 CONTEXT = "https://w3id.org/openbadges/v2"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-BAKED_KEYWORD = b"openbadges"
-MAX_PNG_CHUNKS = 10_000
 SDG_URL = "https://sdgs.un.org/goals/goal{number}"
 
 
@@ -236,76 +237,6 @@ def bake_png(png_bytes, assertion):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", pnginfo=info)
     return buffer.getvalue()
-
-
-class NotABakedBadge(ValueError):
-    """What someone presented is not a PNG carrying an Open Badge; str() says why."""
-
-
-def png_chunks(data):
-    """[(type, payload)] of a PNG, checking the signature, lengths and CRCs."""
-    if not data.startswith(PNG_SIGNATURE):
-        raise NotABakedBadge(_("This file is not a PNG image."))
-    chunks, position = [], len(PNG_SIGNATURE)
-    while position < len(data):
-        if position + 8 > len(data) or len(chunks) >= MAX_PNG_CHUNKS:
-            raise NotABakedBadge(_("This PNG file is damaged."))
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        kind = data[position + 4 : position + 8]
-        end = position + 8 + length
-        if end + 4 > len(data):
-            raise NotABakedBadge(_("This PNG file is damaged."))
-        payload = data[position + 8 : end]
-        (crc,) = struct.unpack(">I", data[end : end + 4])
-        if zlib.crc32(kind + payload) & 0xFFFFFFFF != crc:
-            raise NotABakedBadge(_("This PNG file is damaged."))
-        chunks.append((kind, payload))
-        position = end + 4
-        if kind == b"IEND":
-            break
-    return chunks
-
-
-def read_itxt(payload):
-    """(keyword, text) of an iTXt chunk's payload."""
-    keyword, _separator, rest = payload.partition(b"\x00")
-    if len(rest) < 2:
-        raise NotABakedBadge(_("This PNG file is damaged."))
-    compressed, _method, rest = rest[0], rest[1], rest[2:]
-    _language, _separator, rest = rest.partition(b"\x00")
-    _translated, _separator, text = rest.partition(b"\x00")
-    if compressed:
-        try:
-            text = zlib.decompress(text, bufsize=1 << 16)
-        except zlib.error as error:
-            raise NotABakedBadge(_("This PNG file is damaged.")) from error
-    try:
-        return keyword, text.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise NotABakedBadge(_("The badge data in this image is not readable.")) from error
-
-
-def baked_assertion(png_data):
-    """What a baked PNG carries: the assertion as a dict, or its URL as a string."""
-    found = [
-        read_itxt(payload)[1]
-        for kind, payload in png_chunks(png_data)
-        if kind == b"iTXt" and payload.startswith(BAKED_KEYWORD + b"\x00")
-    ]
-    if not found:
-        raise NotABakedBadge(_("This image carries no Open Badge."))
-    if len(found) > 1:
-        raise NotABakedBadge(_("This image carries more than one badge, which is not allowed."))
-    text = found[0].strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise NotABakedBadge(_("The badge data in this image is not readable.")) from error
-        if not isinstance(data, dict):
-            raise NotABakedBadge(_("The badge data in this image is not readable."))
-        return data
-    return text
 
 
 def _same_instant(text, moment):
