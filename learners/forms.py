@@ -5,6 +5,7 @@ from allauth.account.forms import LoginForm, SignupForm
 from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +20,38 @@ from learners.models import (
 )
 from learners.services import accounts
 
+# Django's own message ("Null characters are not allowed.") is translated in its
+# Japanese catalogue as "enter some characters", which tells a resident nothing.
+# A NUL usually arrives by pasting; say what it is and what to do.
+NULL_CHARACTER_VALIDATOR = ProhibitNullCharactersValidator(
+    message=_(
+        "This field contains an invisible control character (NUL). Please remove it, "
+        "for example by typing the text again instead of pasting it."
+    )
+)
+
+
+class ClearNullCharacterMessageMixin:
+    """Every text field of the form refuses a NUL character with our message."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # Each form instance holds its own copy of the field and its validator list.
+            field.validators = [
+                NULL_CHARACTER_VALIDATOR
+                if isinstance(validator, ProhibitNullCharactersValidator)
+                else validator
+                for validator in field.validators
+            ]
+
 
 class SustainableDevelopmentGoalChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.number}. {obj.name}"
 
 
-class LearnerProfileFieldsMixin(forms.Form):
+class LearnerProfileFieldsMixin(ClearNullCharacterMessageMixin, forms.Form):
     """The profile fields shared by the sign-up form and the profile page."""
 
     display_name = forms.CharField(
@@ -167,7 +193,7 @@ class LearnerSignupForm(TermsConsentMixin, LearnerProfileFieldsMixin, SignupForm
         )
 
 
-class LearnerLoginForm(LoginForm):
+class LearnerLoginForm(ClearNullCharacterMessageMixin, LoginForm):
     """allauth's login, letting accounts that have no email address at all in.
 
     Every adult verifies their email before the first login. A child's account,

@@ -5,6 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from learners.models import LearnerProfile
+from tests.factories import make_learner
 
 PASSWORD = "Kibagata-lake-2026"
 
@@ -72,3 +73,22 @@ def test_every_form_control_on_the_signup_page_has_a_label(site, page):
             .map(el => el.name)"""
     )
     assert unlabelled == []
+
+
+def test_signing_up_with_a_registered_address_looks_like_any_sign_up(site, page, mailoutbox):
+    make_learner("taken")
+    page.goto(site.url + "/en/accounts/signup/")
+    page.locator("input[name=email]").fill("taken@example.jp")
+    page.locator("input[name=password1]").fill(PASSWORD)
+    page.locator("input[name=password2]").fill(PASSWORD)
+    page.get_by_label("Display name").fill("Someone Else")
+    page.get_by_label("Birth year").fill("1980")
+    page.locator("input[name=consent_terms_and_privacy]").check()
+    page.locator("form.form button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.locator("main")).to_contain_text("If the address already has an account")
+    expect(page.locator("main")).not_to_contain_text("already registered")
+    assert [message.to for message in mailoutbox] == [["taken@example.jp"]]
+    assert "already exists" in mailoutbox[0].body
+    assert LearnerProfile.objects.count() == 1

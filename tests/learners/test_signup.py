@@ -1,8 +1,11 @@
 """Sign-up through allauth's real form: what a new resident sees and what is stored."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from learners import roles
@@ -88,24 +91,72 @@ def test_signup_form_has_no_pre_ticked_consent(client, reference_data):
     assert "利用規約とプライバシーポリシーを読み、同意します。" in html
 
 
-def test_existing_email_is_refused_in_japanese(client, reference_data):
+def test_existing_email_gets_the_check_your_mail_page_in_japanese(client, reference_data):
+    """The page does not say the address is taken; the owner is told by mail."""
     make_learner("taken", display_name="既存 太郎")
     before = (User.objects.count(), ConsentRecord.objects.count())
     response = client.post("/accounts/signup/", signup_data(email="taken@example.jp"))
-    assert response.status_code == 200
-    assert (
-        "ほかのユーザーがこのメールアドレスでアカウント登録済みです。" in response.content.decode()
-    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
+    html = client.get(response["Location"]).content.decode()
+    assert "メールアドレスを確認してください" in html
+    assert "ほかのユーザーがこのメールアドレスでアカウント登録済みです。" not in html
     assert (User.objects.count(), ConsentRecord.objects.count()) == before
-    assert mail.outbox == []
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["taken@example.jp"]
+    assert "アカウントが既に存在" in message.subject
+    assert "このメールアドレスを使用したアカウントがすでに存在しています" in message.body
+    assert "/accounts/password/reset/" in message.body
+    assert "/accounts/confirm-email/" not in message.body
 
 
-def test_existing_email_is_refused_in_english(client, reference_data):
+def test_existing_email_owner_is_told_in_english(client, reference_data):
     make_learner("taken", display_name="Taro")
     response = client.post("/en/accounts/signup/", signup_data(email="taken@example.jp"))
-    assert response.status_code == 200
-    assert "A user is already registered with this email address." in response.content.decode()
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "If the address is new to Manabi or not yet confirmed" in html
+    assert "If the address already has an account, the mail says so" in html
+    assert "A user is already registered with this email address." not in html
     assert User.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["taken@example.jp"]
+    assert "an account using that email address already exists" in mail.outbox[0].body
+
+
+def _check_your_mail_answer(client, email):
+    """What a visitor sees after signing up with this address, address blanked out."""
+    response = client.post("/en/accounts/signup/", signup_data(email=email))
+    page = client.get(response["Location"]) if response.status_code == 302 else response
+    html = page.content.decode().replace(email, "ADDRESS")
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return response.status_code, response.get("Location"), page.status_code, html
+
+
+def test_signup_answers_the_same_for_a_new_and_an_existing_address(reference_data):
+    make_learner("taken")
+    new = _check_your_mail_answer(Client(), "newcomer@example.jp")
+    existing = _check_your_mail_answer(Client(), "taken@example.jp")
+    assert new == existing
+    assert new[:3] == (302, "/en/accounts/confirm-email/", 200)
+    # Only the new address got an account; each owner got the mail for their case.
+    assert User.objects.filter(email="newcomer@example.jp").count() == 1
+    assert User.objects.filter(email="taken@example.jp").count() == 1
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert len(mail.outbox) == 2
+    assert "/accounts/confirm-email/" in by_address["newcomer@example.jp"].body
+    assert "already exists" in by_address["taken@example.jp"].body
+    assert "/accounts/confirm-email/" not in by_address["taken@example.jp"].body
+
+
+def test_existing_address_in_other_case_is_not_a_second_account(client, reference_data):
+    make_learner("taken")
+    response = client.post("/accounts/signup/", signup_data(email="Taken@Example.JP"))
+    assert response.status_code == 302
+    assert User.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["taken@example.jp"]]
 
 
 @pytest.mark.parametrize(
@@ -180,4 +231,32 @@ def test_adult_with_unverified_email_cannot_log_in(client, reference_data):
     )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+
+
+NUL_MESSAGE_EN = "This field contains an invisible control character (NUL)."
+
+
+@pytest.mark.parametrize("field", ["email", "username", "password1", "display_name"])
+def test_nul_character_is_named_in_the_error(client, reference_data, field):
+    """Django's Japanese for this ("enter some characters") told residents nothing."""
+    overrides = {field: "hanako\x00example"}
+    response = client.post("/en/accounts/signup/", signup_data(**overrides))
+    assert response.status_code == 200
+    assert any(NUL_MESSAGE_EN in error for error in response.context["form"].errors[field])
+    assert NUL_MESSAGE_EN in response.content.decode()
+
+    response = client.post("/accounts/signup/", signup_data(**overrides))
+    html = response.content.decode()
+    assert "何か文字を入力してください" not in html
+    assert "NUL" in html
+    assert_nothing_created()
+
+
+def test_nul_character_at_login_is_named_in_the_error(client, reference_data):
+    response = client.post(
+        "/en/accounts/login/", {"login": "hanako\x00", "password": "Kibagata-lake-2026"}
+    )
+    assert response.status_code == 200
+    assert NUL_MESSAGE_EN in response.content.decode()
     assert "_auth_user_id" not in client.session

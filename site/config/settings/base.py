@@ -115,6 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "learners.password_validation.MaximumLengthValidator"},
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -203,10 +204,11 @@ ACCOUNT_FORMS = {
     "signup": "learners.forms.LearnerSignupForm",
     "login": "learners.forms.LearnerLoginForm",
 }
-# Residents (seniors and newcomers among them) are told plainly that an email
-# address already has an account, instead of a silent "check your mail" page.
-# Login failures stay rate-limited.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset answer the same for every address, so nobody can
+# learn who is registered. The "check your mail" page says plainly what each
+# case receives (a confirmation link, or a mail that the address already has
+# an account). Login failures stay rate-limited.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Manabi] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if MANABI_BASE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
