@@ -5,13 +5,17 @@ Record Store rules require (the parts a learning platform meets: actor, verb,
 object, result, context, timestamp; no attachments) and raises
 ``StatementInvalid`` naming the property and what is wrong, in the learner's
 language. ``read_statement`` then gives the indexed values.
+
+(Past 400 lines on purpose: the whole statement contract in one place, including what
+both databases can store and give back.)
 """
 
+import json
 import math
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -58,9 +62,47 @@ DURATION_PATTERN = re.compile(
 )
 LANGUAGE_TAG_PATTERN = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
+# What a statement may hold so that both SQLite and PostgreSQL store it and give it back
+# readable (by Python, by dumpdata, by every page that shows it).
+MAX_DEPTH = 32  # objects and lists, counting the statement itself
+MAX_INTEGER_DIGITS = 30
+INTEGER_LIMIT = 10**MAX_INTEGER_DIGITS
+# A lone surrogate cannot be encoded as UTF-8 at all (and NUL is not text in PostgreSQL).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Schemes that run or embed something when followed: an activity id must never be one.
+FORBIDDEN_SCHEMES = {"javascript", "data", "vbscript", "file"}
+# A day inside Python's datetime range on either side, so that the moment can still be
+# shown in any time zone (UTC-12 to UTC+14) without leaving the years 1 to 9999.
+EARLIEST_TIMESTAMP = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_TIMESTAMP = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
+
 
 class StatementInvalid(ValueError):
     """A statement breaks a rule of xAPI 1.0.3; ``str()`` says which and where."""
+
+
+class UnstorableNumber:
+    """A JSON number no database column can hold (NaN, Infinity, a huge integer), kept by
+    ``parse_json`` as this marker so that the validation can name the property it is in."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+
+def _parse_int(text):
+    # Never int() a long run of digits: Python refuses past 4,300 and the work is quadratic.
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        return UnstorableNumber(text)
+    return int(text)
+
+
+def parse_json(body):
+    """``json.loads`` for statements: NaN, Infinity and huge integers become markers that
+    ``validate_statement`` refuses. Raises ``ValueError`` (``json.JSONDecodeError``) for
+    text that is not JSON and ``RecursionError`` for nesting beyond what the parser takes."""
+    return json.loads(body, parse_int=_parse_int, parse_constant=UnstorableNumber)
 
 
 @dataclass(frozen=True)
@@ -96,6 +138,9 @@ def _refuse_unknown(value, allowed, where):
 def _require_iri(value, where):
     if not isinstance(value, str) or not IRI_PATTERN.match(value):
         _fail(where, _("must be an IRI (an absolute address such as https://…)"))
+    scheme = value.split(":", 1)[0].lower()
+    if scheme in FORBIDDEN_SCHEMES:
+        _fail(where, _("must not use the “%(scheme)s:” scheme") % {"scheme": scheme})
 
 
 def _require_uuid(value, where):
@@ -200,6 +245,8 @@ def _check_object(value, *, inside_substatement=False):
         _check_agent(value.get("actor"), "object.actor")
         _check_verb(value.get("verb"))
         _check_object(value.get("object"), inside_substatement=True)
+        if "timestamp" in value:
+            _parse_timestamp(value["timestamp"], "object.timestamp")
 
 
 def _check_score(score):
@@ -270,28 +317,87 @@ def _parse_timestamp(value, where):
         parsed = None
     if parsed is None:
         _fail(where, _("must be an ISO 8601 date and time"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        in_range = EARLIEST_TIMESTAMP <= parsed.astimezone(UTC) <= LATEST_TIMESTAMP
+    except OverflowError:  # its UTC value leaves the years 1 to 9999
+        in_range = False
+    if not in_range:
+        _fail(
+            where,
+            _("must be between %(earliest)s and %(latest)s (UTC)")
+            % {"earliest": "0001-01-02", "latest": "9999-12-30"},
+        )
+    return parsed
 
 
-def _refuse_nul(value, where):
-    """No NUL character anywhere: databases cannot store it in text."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            _fail(where, _("must not contain a NUL character"))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(key, where)
-            _refuse_nul(item, f"{where}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_nul(item, f"{where}[{index}]")
+def _text_fault(text):
+    """Why ``text`` cannot be stored, or None (fast for the usual ASCII text)."""
+    if "\x00" in text:
+        return _("must not contain a NUL character")
+    if not text.isascii() and LONE_SURROGATE.search(text):
+        return _("must not contain a lone surrogate (half of a UTF-16 pair)")
+    return None
+
+
+def _number_fault(value):
+    """Why a JSON scalar other than text cannot be stored, or None: NaN and Infinity (markers
+    from ``parse_json``, or floats from another caller) and integers longer than
+    MAX_INTEGER_DIGITS."""
+    if isinstance(value, UnstorableNumber):
+        if not value.text.lstrip("-").isdigit():  # NaN, Infinity or -Infinity
+            return _("must be a finite number (not NaN or Infinity)")
+    elif isinstance(value, float):
+        if math.isfinite(value):  # 1e400 is parsed as Infinity
+            return None
+        return _("must be a finite number (not NaN or Infinity)")
+    elif not isinstance(value, int) or -INTEGER_LIMIT < value < INTEGER_LIMIT:
+        return None
+    return _("must be a number of at most %(digits)d digits") % {"digits": MAX_INTEGER_DIGITS}
+
+
+def _path_text(path):
+    """ "statement.result.extensions.https://…[0]" from the (parent, key) chain of the walk."""
+    names = []
+    while path is not None:
+        path, key = path
+        names.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "statement" + "".join(reversed(names))
+
+
+def _refuse_unstorable(statement):
+    """Refuse what a database cannot store and give back: NUL characters and lone
+    surrogates (in keys too), NaN, Infinity, huge integers, nesting deeper than MAX_DEPTH.
+    Iterative, so that no nesting can exhaust Python's stack; a path is only spelled out
+    to name a fault, since this runs for every statement stored."""
+    pending = [(statement, None, 1)]  # (object or list, its path as (parent, key), depth)
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            limit = {"limit": MAX_DEPTH}
+            _fail(_path_text(path), _("is nested more than %(limit)d levels deep") % limit)
+        is_object = isinstance(value, dict)
+        nested = []
+        for key, item in value.items() if is_object else enumerate(value):
+            if is_object and (fault := _text_fault(key)):
+                _fail(_path_text(path), fault)
+            if isinstance(item, str):
+                fault = _text_fault(item)
+            elif isinstance(item, dict | list):
+                nested.append((item, (path, key), depth + 1))
+                continue
+            else:
+                fault = _number_fault(item)
+            if fault:
+                _fail(_path_text((path, key)), fault)
+        pending.extend(reversed(nested))
 
 
 def validate_statement(statement):
     """Check one statement; raise StatementInvalid saying what is wrong."""
     if not isinstance(statement, dict):
         _fail("statement", _("must be a JSON object"))
-    _refuse_nul(statement, "statement")
+    _refuse_unstorable(statement)
     _refuse_unknown(statement, STATEMENT_PROPERTIES, "statement")
     if "attachments" in statement:
         _fail("attachments", _("are not accepted by this service"))

@@ -8,10 +8,10 @@ Statements are read back under ``learners.permissions.readable_statements``.
 
 import base64
 import binascii
-import json
 import uuid
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,12 +21,23 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from learners.permissions import readable_statements
 from learners.services.credentials import authenticate_xapi_credential
 from learners.services.statements import StatementConflict, record_statements
-from learners.xapi import SUPPORTED_VERSION, VERSION_HEADER, VERSION_PATTERN, StatementInvalid
+from learners.xapi import (
+    MAX_DEPTH,
+    SUPPORTED_VERSION,
+    VERSION_HEADER,
+    VERSION_PATTERN,
+    StatementInvalid,
+    parse_json,
+)
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 REALM = 'Basic realm="Manabi xAPI"'
+
+
+class BodyTooLarge(StatementInvalid):
+    """A request body over MAX_BODY_BYTES (HTTP 413)."""
 
 
 def _respond(status, payload=None):
@@ -66,15 +77,30 @@ def _authenticate(request):
     return user or AnonymousUser(), False
 
 
+def _declares_too_large_a_body(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:  # Django reads an unreadable length as no body
+        return False
+
+
 def _parse_body(request):
-    if len(request.body) > MAX_BODY_BYTES:
-        raise StatementInvalid(_("request: the body is larger than 2 MB"))
+    try:
+        body = request.body
+    except RequestDataTooBig as error:  # past DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise BodyTooLarge(_("request: the body is larger than 2 MB")) from error
+    if len(body) > MAX_BODY_BYTES:
+        raise BodyTooLarge(_("request: the body is larger than 2 MB"))
     content_type = request.content_type or ""
     if content_type != "application/json":
         raise StatementInvalid(_("request: the Content-Type must be application/json"))
     try:
-        return json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return parse_json(body)
+    except RecursionError as error:  # nesting far past MAX_DEPTH; the stack has unwound
+        raise StatementInvalid(
+            _("request: the body is nested more than %(limit)d levels deep") % {"limit": MAX_DEPTH}
+        ) from error
+    except ValueError as error:  # not JSON, or not UTF-8 (UnicodeDecodeError)
         raise StatementInvalid(
             _("request: the body is not valid JSON (%(error)s)") % {"error": error}
         ) from error
@@ -116,6 +142,9 @@ def _statements(request):
         response = _error(405, _("Use GET, POST or PUT."))
         response["Allow"] = "GET, POST, PUT"
         return response
+    if _declares_too_large_a_body(request):
+        # Before the CSRF check, which may read a form body and fail with Django's HTML page.
+        return _error(413, _("request: the body is larger than 2 MB"))
     if via_session:
         # Django's CSRF check, answering through csrf_failure above when it refuses.
         return _write_with_session(request, user)
@@ -139,6 +168,8 @@ def _write(request, user):
             record_statements(user, [body], statement_id=statement_id)
             return _respond(204)
         ids = record_statements(user, body if isinstance(body, list) else [body])
+    except BodyTooLarge as error:
+        return _error(413, str(error))
     except StatementInvalid as error:
         return _error(400, str(error))
     except StatementConflict as conflict:
