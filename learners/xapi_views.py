@@ -20,7 +20,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from learners.permissions import readable_statements
 from learners.services.credentials import authenticate_xapi_credential
-from learners.services.statements import StatementConflict, record_statements
+from learners.services.statements import (
+    StatementConflict,
+    learner_scoped_id,
+    record_statements,
+)
 from learners.xapi import (
     MAX_DEPTH,
     SUPPORTED_VERSION,
@@ -188,7 +192,11 @@ def _read(request, user):
             statement_id = uuid.UUID(statement_id)
         except ValueError:
             return _error(400, _("statementId: must be a UUID"))
-        row = rows.filter(id=statement_id).only("statement").first()
+        # The learner's own first: one kept under their scoped id (another learner had its id).
+        found = rows.filter(id__in=[statement_id, learner_scoped_id(user, statement_id)])
+        row = min(
+            found.only("user", "statement"), key=lambda row: row.user_id != user.pk, default=None
+        )
         if row is None:
             return _error(404, _("No statement with this id is visible to you."))
         return _respond(200, row.statement)

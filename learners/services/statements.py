@@ -77,27 +77,65 @@ def record_statements(user, statements, *, statement_id=None):
     with contextlib.nullcontext() if alone else transaction.atomic():
         try:
             inserted = LearningStatement.objects.insert_new(rows)
+            if len(inserted) < len(rows):  # retries, conflicts, or ids another learner holds
+                inserted |= _store_rows_held_by_others(user, prepared, rows, inserted)
         except IntegrityError as error:  # the same ids sent concurrently (COPY)
             raise StatementConflict(
                 _("These statements are being stored by another request; send them again.")
             ) from error
-        if len(inserted) < len(rows):  # retries (or a conflict): compare with what is stored
-            sent = {statement["id"]: statement for statement in prepared}
-            missing = [row.id for row in rows if row.id not in inserted]
-            stored_rows = LearningStatement.objects.filter(id__in=missing).only(
-                "id", "user", "statement"
-            )
-            for stored in stored_rows:
-                incoming = sent[str(stored.id)]
-                if stored.user_id != user.pk or not same_statement(stored.statement, incoming):
-                    raise StatementConflict(
-                        _("A different statement with the id %(id)s is already stored.")
-                        % {"id": str(stored.id)}
-                    )
         new_rows = [row for row in rows if row.id in inserted]
         if new_rows:
             update_progress_from_statements(user, new_rows)
     return ids
+
+
+def learner_scoped_id(user, statement_id):
+    """The row id under which ``user``'s statement is kept when another learner holds its id.
+
+    Statement ids are the learner's own: one that another learner's statement already has is
+    stored under this derived id (its JSON keeps the id sent), so that the answer never tells
+    the caller that the id exists elsewhere.
+    """
+    return uuid.uuid5(_SCOPED_ID_NAMESPACE, f"{user.pk}:{statement_id}")
+
+
+_SCOPED_ID_NAMESPACE = uuid.UUID("5f0c3f69-8a43-4a3e-9b52-3f4c6f0d2a11")
+
+
+def _store_rows_held_by_others(user, prepared, rows, inserted):
+    """Deal with the rows ``insert_new`` did not store; return the ids it now stores.
+
+    A row whose id the learner already has with the same content is a retry (nothing to do);
+    with other content, a conflict. A row whose id another learner holds is stored under the
+    learner's scoped id, and from then on behaves as the learner's own (retries, conflicts).
+    """
+    sent = {statement["id"]: statement for statement in prepared}
+    missing = {row.id: row for row in rows if row.id not in inserted}
+    stored_by_id = {
+        stored.id: stored
+        for stored in LearningStatement.objects.filter(
+            id__in=[*missing, *(learner_scoped_id(user, pk) for pk in missing)]
+        ).only("id", "user", "statement")
+    }
+    rekeyed = []
+    for pk, row in missing.items():
+        stored = stored_by_id.get(pk)
+        if stored is not None and stored.user_id != user.pk:
+            scoped = learner_scoped_id(user, pk)
+            stored = stored_by_id.get(scoped)
+            if stored is None:
+                row.id = scoped
+                rekeyed.append(row)
+                continue
+        if stored is None:
+            continue  # deleted since: nothing to compare with, nothing stored again
+        if not same_statement(stored.statement, sent[str(pk)]):
+            raise StatementConflict(
+                _("A different statement with the id %(id)s is already stored.") % {"id": str(pk)}
+            )
+    if not rekeyed:
+        return set()
+    return LearningStatement.objects.insert_new(rekeyed)
 
 
 def _statement_row(user, statement, now):
