@@ -37,7 +37,13 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "course_key"], name="enrolment_once")
         ]
-        indexes = [models.Index(fields=["course_key"])]
+        # The course report and its export read a course's enrolments by enrolment date,
+        # in keyset-paginated chunks.
+        indexes = [
+            models.Index(
+                fields=["course_key", "enrolled_at", "id"], name="enrolment_by_course_date"
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.course_key}"
@@ -163,7 +169,11 @@ class LessonProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson_key"], name="lesson_progress_once")
         ]
-        indexes = [models.Index(fields=["user", "course_key"])]
+        indexes = [
+            models.Index(fields=["user", "course_key"]),
+            # The course report counts completions per lesson of a course.
+            models.Index(fields=["lesson_key", "completed_at"], name="lesson_progress_by_lesson"),
+        ]
 
     def __str__(self):
         return f"{self.user} – {self.lesson_key}"
