@@ -10,7 +10,7 @@ recorded in the audit log.
 import csv
 
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone, translation
@@ -27,6 +27,7 @@ from learners.reports import (
     SCORE_BINS,
     course_report,
     course_structure,
+    enrolled_count,
     learner_rows,
 )
 
@@ -170,65 +171,83 @@ def _csv_cell(value):
     return text
 
 
-def _csv_time(moment):
-    return "" if moment is None else timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def _csv_time(moment, zone=None):
+    return "" if moment is None else timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _csv_score(scaled):
     return "" if scaled is None else f"{100 * scaled:.1f}"
 
 
+class _Line:
+    """A file-like object whose ``write`` hands back what the csv writer gives it."""
+
+    def write(self, text):
+        return text
+
+
+def _csv_lines(header, rows, zone):
+    """The export's text, one line at a time: a BOM, the header, then each learner's row."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(
+            [
+                _csv_cell(row.username),
+                _csv_cell(row.display_name),
+                _csv_time(row.enrolled_at, zone),
+                row.lessons_completed,
+                _csv_time(row.completed_at, zone),
+                *(_csv_score(score) for score in row.best_scores),
+            ]
+        )
+
+
 @exports_only
 def course_report_csv(request, page_id):
     """One row per enrolled learner, UTF-8 with a BOM so that Excel reads Japanese.
-    The export (who, which course, how many learners) goes into the audit log."""
+
+    Streamed: learners are read in chunks as the body is sent, so that memory stays flat
+    and the first bytes leave at once however many learners a course has. The header and
+    time zone are fixed here, in the request's language and zone. The export (who, which
+    course, how many learners) goes into the audit log before the body is sent."""
     course = _course(page_id)
     structure = course_structure(course.translation_key)
-    rows = learner_rows(structure)
     audit.record(
         course,
         audit.EXPORT_COURSE_REPORT,
         acting_user=request.user,
         title=strip_ruby(course.title),
-        data={"learners": len(rows), "course_key": str(course.translation_key)},
+        data={
+            "learners": enrolled_count(course.translation_key),
+            "course_key": str(course.translation_key),
+        },
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    header = [
+        _("Username"),
+        _("Display name"),
+        _("Enrolled at"),
+        _("Lessons completed"),
+        _("Course completed at"),
+        *(
+            _csv_cell(
+                _("%(number)d. %(lesson)s / %(activity)s: best score (%%)")
+                % {
+                    "number": activity.lesson.number,
+                    "lesson": activity.lesson.title,
+                    "activity": activity.title,
+                }
+            )
+            for activity in structure.activities
+        ),
+    ]
+    response = StreamingHttpResponse(
+        _csv_lines(header, learner_rows(structure), timezone.get_current_timezone()),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = content_disposition_header(
         True, f"course-report-{course.slug}-{timezone.localdate():%Y%m%d}.csv"
     )
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Username"),
-            _("Display name"),
-            _("Enrolled at"),
-            _("Lessons completed"),
-            _("Course completed at"),
-            *(
-                _csv_cell(
-                    _("%(number)d. %(lesson)s / %(activity)s: best score (%%)")
-                    % {
-                        "number": activity.lesson.number,
-                        "lesson": activity.lesson.title,
-                        "activity": activity.title,
-                    }
-                )
-                for activity in structure.activities
-            ),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                _csv_cell(row.username),
-                _csv_cell(row.display_name),
-                _csv_time(row.enrolled_at),
-                row.lessons_completed,
-                _csv_time(row.completed_at),
-                *(_csv_score(score) for score in row.best_scores),
-            ]
-        )
     return response
 
 

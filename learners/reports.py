@@ -243,32 +243,68 @@ class LearnerRow:
     best_scores: tuple  # best scaled score (or None) per structure.activities
 
 
-def learner_rows(structure):
-    """One row per enrolled learner, by enrolment date; four queries however many learners."""
+EXPORT_CHUNK_SIZE = 2000  # learners read per round of queries (settings.COURSE_REPORT_CHUNK_SIZE)
+
+
+def _chunk_size(chunk_size):
+    return chunk_size or getattr(settings, "COURSE_REPORT_CHUNK_SIZE", EXPORT_CHUNK_SIZE)
+
+
+def enrolled_count(course_key):
+    return Enrolment.objects.filter(course_key=course_key).count()
+
+
+def learner_rows(structure, *, chunk_size=None):
+    """One row per enrolled learner, by enrolment date, as an iterator.
+
+    Enrolments are read in keyset-paginated chunks of ``chunk_size`` (on the
+    ``enrolment_by_course_date`` index), with four queries per chunk however large it is,
+    so memory stays flat and the first rows are ready at once, whatever the course's size.
+    """
+    size = _chunk_size(chunk_size)
     course_key = structure.course_key
-    enrolments = list(
+    enrolments = (
         Enrolment.objects.filter(course_key=course_key)
         .select_related("user__learner_profile")
         .only("enrolled_at", "user__username", "user__learner_profile__display_name")
         .order_by("enrolled_at", "pk")
     )
-    if not enrolments:
-        return []
-    enrolled_users = Enrolment.objects.filter(course_key=course_key).values("user_id")
+    after = None
+    while True:
+        page = enrolments
+        if after is not None:
+            moment, pk = after
+            page = page.filter(enrolled_at__gte=moment).filter(
+                Q(enrolled_at__gt=moment) | Q(pk__gt=pk)
+            )
+        chunk = list(page[:size])
+        if not chunk:
+            return
+        yield from _rows_of(structure, chunk)
+        if len(chunk) < size:
+            return
+        after = (chunk[-1].enrolled_at, chunk[-1].pk)
+
+
+def _rows_of(structure, enrolments):
+    """The rows of one chunk of enrolments; three queries."""
+    course_key = structure.course_key
+    user_ids = [enrolment.user_id for enrolment in enrolments]
     lessons_completed = {}
     if structure.lessons:
         lessons_completed = dict(
             LessonProgress.objects.filter(
-                user_id__in=enrolled_users,
+                user_id__in=user_ids,
                 lesson_key__in=structure.lesson_keys,
                 completed_at__isnull=False,
             )
             .values("user_id")
             .annotate(count=Count("pk"))
             .values_list("user_id", "count")
+            .order_by()
         )
     completions = dict(
-        CourseCompletion.objects.filter(course_key=course_key).values_list(
+        CourseCompletion.objects.filter(course_key=course_key, user_id__in=user_ids).values_list(
             "user_id", "completed_at"
         )
     )
@@ -276,27 +312,23 @@ def learner_rows(structure):
     if structure.activities:
         for user_id, lesson_key, block_id, best in (
             structure.results()
-            .filter(user_id__in=enrolled_users, best_scaled_score__isnull=False)
+            .filter(user_id__in=user_ids, best_scaled_score__isnull=False)
             .values_list("user_id", "lesson_key", "block_id", "best_scaled_score")
         ):
             scores[(user_id, lesson_key, block_id)] = best
 
-    rows = []
     for enrolment in enrolments:
         user = enrolment.user
         profile = getattr(user, "learner_profile", None)
-        rows.append(
-            LearnerRow(
-                user_id=user.pk,
-                username=user.get_username(),
-                display_name=profile.display_name if profile else "",
-                enrolled_at=enrolment.enrolled_at,
-                lessons_completed=lessons_completed.get(user.pk, 0),
-                completed_at=completions.get(user.pk),
-                best_scores=tuple(
-                    scores.get((user.pk, activity.lesson.lesson_key, activity.block_id))
-                    for activity in structure.activities
-                ),
-            )
+        yield LearnerRow(
+            user_id=user.pk,
+            username=user.get_username(),
+            display_name=profile.display_name if profile else "",
+            enrolled_at=enrolment.enrolled_at,
+            lessons_completed=lessons_completed.get(user.pk, 0),
+            completed_at=completions.get(user.pk),
+            best_scores=tuple(
+                scores.get((user.pk, activity.lesson.lesson_key, activity.block_id))
+                for activity in structure.activities
+            ),
         )
-    return rows
