@@ -6,6 +6,8 @@ from django.db import connection, models, transaction
 
 # Above this many rows, PostgreSQL gets one id lookup and one COPY instead of one INSERT.
 COPY_THRESHOLD = 10
+# A score passes when score * 100 reaches the pass mark, give or take float rounding.
+SCORE_TOLERANCE = 1e-9
 
 
 class LearningStatementManager(models.Manager):
@@ -68,3 +70,104 @@ class LearningStatementManager(models.Manager):
                             for field in fields
                         ]
                     )
+
+
+class ActivityResultManager(models.Manager):
+    def record_outcomes(self, user, outcomes):
+        """Fold what one request did on each activity into the learner's results, in one
+        ``INSERT … ON CONFLICT DO UPDATE`` that the database applies atomically row by row:
+        concurrent requests never fail on the unique constraint nor lose an update.
+
+        ``outcomes`` are ``ActivityOutcome``: the request's best score (or None), how many
+        scored attempts it made, whether it completed the activity, and the activity's pass
+        mark. The best is the higher of the stored and the new one, attempts are added, and
+        success is derived from the stored best (always true for unscored content). Rows are
+        written in key order, so that two requests lock them in the same order.
+        """
+        outcomes = sorted(
+            outcomes, key=lambda outcome: (str(outcome.lesson_key), str(outcome.block_id))
+        )
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        table = quote(meta.db_table)
+        names = [
+            "user",
+            "lesson_key",
+            "block_id",
+            "best_scaled_score",
+            "success",
+            "completed",
+            "viewed",
+            "attempts",
+            "first_at",
+            "last_at",
+        ]
+        fields = [meta.get_field(name) for name in names]
+        column = {name: quote(field.column) for name, field in zip(names, fields, strict=True)}
+        params = []
+        for outcome in outcomes:
+            values = [
+                user.pk,
+                outcome.lesson_key,
+                outcome.block_id,
+                outcome.best,
+                outcome.passed,
+                outcome.completed,
+                True,
+                outcome.attempts,
+                outcome.first_at,
+                outcome.last_at,
+            ]
+            params += [
+                field.get_db_prep_save(value, connection)
+                for field, value in zip(fields, values, strict=True)
+            ]
+        pass_marks = {outcome.pass_mark for outcome in outcomes if outcome.attempts}
+        if len(pass_marks) <= 1:
+            pass_mark, pass_mark_params = "%s", [next(iter(pass_marks), 0)]
+        else:  # different activities, different marks: pick the row's own
+            lesson_key, block_id = column["lesson_key"], column["block_id"]
+            cases = " ".join(
+                f"WHEN {table}.{lesson_key} = %s AND {table}.{block_id} = %s THEN %s"
+                for _outcome in outcomes
+            )
+            pass_mark, pass_mark_params = f"CASE {cases} END", []
+            for outcome in outcomes:
+                pass_mark_params += [
+                    fields[1].get_db_prep_save(outcome.lesson_key, connection),
+                    fields[2].get_db_prep_save(outcome.block_id, connection),
+                    outcome.pass_mark,
+                ]
+
+        def old(name):
+            return f"{table}.{column[name]}"
+
+        def new(name):
+            return f"EXCLUDED.{column[name]}"
+
+        best = (
+            f"CASE WHEN {old('best_scaled_score')} IS NULL "
+            f"OR {new('best_scaled_score')} > {old('best_scaled_score')} "
+            f"THEN {new('best_scaled_score')} ELSE {old('best_scaled_score')} END"
+        )
+        one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Names come from the model's meta (quoted); every value is a parameter.
+                f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
+                f"VALUES {', '.join([one_row] * len(outcomes))} "
+                f"ON CONFLICT ({column['user']}, {column['lesson_key']}, {column['block_id']}) "
+                f"DO UPDATE SET "
+                f"{column['best_scaled_score']} = {best}, "
+                f"{column['success']} = CASE WHEN {new('attempts')} > 0 "
+                f"THEN {best} * 100 + {SCORE_TOLERANCE!r} >= {pass_mark} "
+                f"ELSE {old('success')} OR {new('success')} END, "
+                f"{column['completed']} = {old('completed')} OR {new('completed')}, "
+                f"{column['viewed']} = {new('viewed')}, "
+                f"{column['attempts']} = {old('attempts')} + {new('attempts')}, "
+                f"{column['first_at']} = CASE WHEN {new('first_at')} < {old('first_at')} "
+                f"THEN {new('first_at')} ELSE {old('first_at')} END, "
+                f"{column['last_at']} = CASE WHEN {new('last_at')} > {old('last_at')} "
+                f"THEN {new('last_at')} ELSE {old('last_at')} END",
+                params + pass_mark_params,
+            )

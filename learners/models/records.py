@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from learners.managers import LearningStatementManager
+from learners.managers import ActivityResultManager, LearningStatementManager
 
 
 class Enrolment(models.Model):
@@ -108,6 +108,8 @@ class ActivityResult(models.Model):
     attempts = models.PositiveIntegerField(_("scored attempts"), default=0)
     first_at = models.DateTimeField(_("first statement"))
     last_at = models.DateTimeField(_("last statement"))
+
+    objects = ActivityResultManager()
 
     class Meta:
         verbose_name = _("activity result")

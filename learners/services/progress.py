@@ -1,11 +1,13 @@
 """Enrolments, activity results, lesson and course progress, field visits."""
 
 import uuid
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import LessonActivity, LessonOutline
+from learners.managers import SCORE_TOLERANCE
 from learners.models import (
     ActivityResult,
     CourseCompletion,
@@ -20,7 +22,6 @@ LESSON_END_VERBS = {
     "http://adlnet.gov/expapi/verbs/experienced",
     "http://adlnet.gov/expapi/verbs/completed",
 }
-SCORE_TOLERANCE = 1e-9
 
 
 def enrol_learner(user, course_key, *, source=Enrolment.Source.EXPLICIT):
@@ -35,19 +36,44 @@ def enrol_learner(user, course_key, *, source=Enrolment.Source.EXPLICIT):
         return Enrolment.objects.get(user=user, course_key=course_key)
 
 
+@dataclass
+class ActivityOutcome:
+    """What one request did on one activity of a lesson (``ActivityResult.objects``
+    folds it into the stored result)."""
+
+    lesson_key: uuid.UUID
+    block_id: uuid.UUID
+    pass_mark: int
+    first_at: object
+    last_at: object
+    best: float | None = None
+    attempts: int = 0
+    completed: bool = False
+    passed: bool = False  # as a new result; a stored one derives it from its best
+
+
 def update_progress_from_statements(user, rows):
     """Turn newly stored statements into activity results and lesson progress.
 
     Only root statements count: a sub-question of composite content (it has a
-    ``context.contextActivities.parent``) is stored but never scores on its own.
+    ``context.contextActivities.parent``) is stored but never scores on its own. Runs in
+    the caller's transaction; concurrent requests for the same learner neither fail nor
+    lose an update (see ``ActivityResultManager.record_outcomes`` and the row locks of
+    ``refresh_lesson_progress``).
     """
-    rows = sorted((row for row in rows if row.is_root), key=lambda row: row.timestamp)
-    block_ids = {row.block_id for row in rows if row.block_id}
-    reached_end = {
-        row.lesson_key: row.timestamp
-        for row in rows
-        if row.lesson_key and row.verb_id in LESSON_END_VERBS
-    }
+    block_ids = set()
+    reached_end = {}
+    latest = None
+    for row in rows:
+        if not row.is_root:
+            continue
+        latest = row.timestamp if latest is None else max(latest, row.timestamp)
+        if row.block_id:
+            block_ids.add(row.block_id)
+        elif row.lesson_key and row.verb_id in LESSON_END_VERBS:
+            # The request's latest end counts (when the lesson has none yet).
+            if row.lesson_key not in reached_end or row.timestamp > reached_end[row.lesson_key]:
+                reached_end[row.lesson_key] = row.timestamp
     activities_by_block = {}
     if block_ids:
         for activity in LessonActivity.objects.filter(
@@ -57,36 +83,25 @@ def update_progress_from_statements(user, rows):
     if not activities_by_block and not reached_end:
         return
 
-    results = {
-        (result.lesson_key, result.block_id): result
-        for result in ActivityResult.objects.filter(user=user, block_id__in=activities_by_block)
-    }
-    created, changed = {}, {}
+    outcomes = {}
     for row in rows:
+        if not row.is_root:
+            continue
         for activity in activities_by_block.get(row.block_id, ()):
             key = (activity.outline.lesson_key, activity.block_id)
-            result = results.get(key)
-            if result is None:
-                result = ActivityResult(
-                    user=user,
-                    block_id=activity.block_id,
-                    lesson_key=activity.outline.lesson_key,
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcome = outcomes[key] = ActivityOutcome(
+                    lesson_key=key[0],
+                    block_id=key[1],
+                    pass_mark=activity.pass_mark,
                     first_at=row.timestamp,
                     last_at=row.timestamp,
                 )
-                results[key] = created[key] = result
-            elif key not in created:
-                changed[key] = result
-            _apply_statement(result, activity, row)
-    if created:
-        ActivityResult.objects.bulk_create(created.values())
-    fields = ["best_scaled_score", "success", "completed", "viewed", "attempts", "last_at"]
-    if len(changed) == 1:
-        (result,) = changed.values()
-        result.save(update_fields=fields)
-    elif changed:
-        ActivityResult.objects.bulk_update(changed.values(), fields)
-    lesson_keys = {key[0] for key in results} | set(reached_end)
+            _apply_statement(outcome, activity, row)
+    if outcomes:
+        ActivityResult.objects.record_outcomes(user, outcomes.values())
+    lesson_keys = {key[0] for key in outcomes} | set(reached_end)
     known_outlines = {
         activity.outline.lesson_key: activity.outline
         for activities in activities_by_block.values()
@@ -96,26 +111,25 @@ def update_progress_from_statements(user, rows):
         user,
         lesson_keys,
         reached_end=reached_end,
-        at=max(row.timestamp for row in rows),
+        at=latest,
         outlines=known_outlines if set(known_outlines) >= lesson_keys else None,
     )
 
 
-def _apply_statement(result, activity, row):
-    result.viewed = True
-    result.last_at = max(result.last_at, row.timestamp)
+def _apply_statement(outcome, activity, row):
+    outcome.first_at = min(outcome.first_at, row.timestamp)
+    outcome.last_at = max(outcome.last_at, row.timestamp)
     if not activity.scored:
-        result.completed = True
-        result.success = True
+        outcome.completed = outcome.passed = True
         return
     if row.score_scaled is not None:
-        result.attempts += 1
-        if result.best_scaled_score is None or row.score_scaled > result.best_scaled_score:
-            result.best_scaled_score = row.score_scaled
-        result.completed = True
-        result.success = result.best_scaled_score * 100 + SCORE_TOLERANCE >= activity.pass_mark
+        outcome.attempts += 1
+        if outcome.best is None or row.score_scaled > outcome.best:
+            outcome.best = row.score_scaled
+        outcome.completed = True
+        outcome.passed = outcome.best * 100 + SCORE_TOLERANCE >= activity.pass_mark
     elif row.completion:
-        result.completed = True
+        outcome.completed = True
 
 
 def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None, outlines=None):
@@ -127,63 +141,83 @@ def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None, out
     completes them (a statement's timestamp; queued statements may arrive later).
     ``outlines`` ({lesson key: LessonOutline}) may be passed when the caller has them.
 
+    The learner's progress rows are locked (in key order) before anything is decided from
+    them, so that a concurrent request for the same lessons waits and then sees what this
+    one did: reaching the end in one request and passing in another completes the lesson.
+
     Few queries: the learner's progress rows; outlines only for lessons without a row yet;
     what a lesson asks for only while it is reached but not completed.
     """
     reached_end = reached_end or {}
     at = min(at or timezone.now(), timezone.now())
     lesson_keys = set(lesson_keys)
-    progress = {
+    with transaction.atomic(savepoint=False):
+        progress = _lock_progress(user, lesson_keys)
+        without_row = lesson_keys - set(progress)
+        if without_row:
+            progress |= _create_progress(user, without_row, outlines)
+        changed, open_keys = [], []
+        for key in lesson_keys:
+            row = progress.get(key)
+            if row is None:
+                continue  # not (or no longer) a published lesson
+            if key in reached_end and row.reached_end_at is None:
+                row.reached_end_at = reached_end[key]
+                changed.append(row)
+            if row.reached_end_at is not None and row.completed_at is None:
+                open_keys.append(key)
+        newly_completed_courses = set()
+        if open_keys:
+            for outline, finished in _finished_lessons(user, open_keys):
+                if finished:
+                    row = progress[outline.lesson_key]
+                    row.completed_at = at
+                    newly_completed_courses.add(row.course_key)
+                    if row not in changed:
+                        changed.append(row)
+        if changed:
+            LessonProgress.objects.bulk_update(
+                changed, ["reached_end_at", "completed_at", "updated_at"]
+            )
+        if newly_completed_courses:
+            _complete_finished_courses(user, newly_completed_courses, at)
+
+
+def _lock_progress(user, lesson_keys):
+    """{lesson key: LessonProgress} of the learner's rows for these lessons, locked in key
+    order until the transaction ends (PostgreSQL; SQLite has one writer at a time)."""
+    return {
         row.lesson_key: row
         for row in LessonProgress.objects.filter(user=user, lesson_key__in=lesson_keys)
+        .select_for_update()
+        .order_by("lesson_key")
     }
-    without_row = lesson_keys - set(progress)
-    if outlines is None and without_row:
+
+
+def _create_progress(user, lesson_keys, outlines):
+    """Create the learner's missing progress rows (and enrolments) for these published
+    lessons, or take the ones a concurrent request just created; return them locked."""
+    if outlines is None:
         outlines = {
             outline.lesson_key: outline
-            for outline in LessonOutline.objects.filter(lesson_key__in=without_row)
+            for outline in LessonOutline.objects.filter(lesson_key__in=lesson_keys)
         }
-    created, changed, open_keys = [], [], []
-    for key in lesson_keys:
-        row = progress.get(key)
-        if row is None:
-            outline = (outlines or {}).get(key)
-            if outline is None:
-                continue  # not (or no longer) a published lesson
-            row = progress[key] = LessonProgress(
-                user=user, lesson_key=key, course_key=outline.course_key
-            )
-            created.append(row)
-        if key in reached_end and row.reached_end_at is None:
-            row.reached_end_at = reached_end[key]
-            if row.pk is not None:
-                changed.append(row)
-        if row.reached_end_at is not None and row.completed_at is None:
-            open_keys.append(key)
-    newly_completed_courses = set()
-    if open_keys:
-        for outline, finished in _finished_lessons(user, open_keys):
-            if finished:
-                row = progress[outline.lesson_key]
-                row.completed_at = at
-                newly_completed_courses.add(row.course_key)
-                if row.pk is not None and row not in changed:
-                    changed.append(row)
-    if created:
-        LessonProgress.objects.bulk_create(created)
-        Enrolment.objects.bulk_create(
-            [
-                Enrolment(user=user, course_key=key, source=Enrolment.Source.LESSON_VISIT)
-                for key in {row.course_key for row in created}
-            ],
-            ignore_conflicts=True,
-        )
-    if changed:
-        LessonProgress.objects.bulk_update(
-            changed, ["reached_end_at", "completed_at", "updated_at"]
-        )
-    if newly_completed_courses:
-        _complete_finished_courses(user, newly_completed_courses, at)
+    new = [
+        LessonProgress(user=user, lesson_key=key, course_key=outlines[key].course_key)
+        for key in sorted(lesson_keys, key=str)
+        if key in outlines
+    ]
+    if not new:
+        return {}
+    LessonProgress.objects.bulk_create(new, ignore_conflicts=True)
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(user=user, course_key=key, source=Enrolment.Source.LESSON_VISIT)
+            for key in sorted({row.course_key for row in new}, key=str)
+        ],
+        ignore_conflicts=True,
+    )
+    return _lock_progress(user, {row.lesson_key for row in new})
 
 
 def _finished_lessons(user, lesson_keys):
@@ -218,6 +252,13 @@ def _finished_lessons(user, lesson_keys):
 
 
 def _complete_finished_courses(user, course_keys, at):
+    """Complete the courses among ``course_keys`` whose every lesson the learner completed.
+
+    The learner's enrolments in them are locked first (in key order), so that two requests
+    completing the last two lessons of a course at once do not both miss the other's: the
+    second waits and then sees the first's lesson completed.
+    """
+    _lock_enrolments(user, course_keys)
     lessons = {}
     for lesson_key, course_key in LessonOutline.objects.filter(
         course_key__in=course_keys
@@ -231,6 +272,27 @@ def _complete_finished_courses(user, course_keys, at):
     for course_key, lesson_keys in lessons.items():
         if lesson_keys <= completed:
             complete_course(user, course_key, completed_at=at)
+
+
+def _lock_enrolments(user, course_keys):
+    def locked():
+        return set(
+            Enrolment.objects.filter(user=user, course_key__in=course_keys)
+            .select_for_update()
+            .order_by("course_key")
+            .values_list("course_key", flat=True)
+        )
+
+    missing = set(course_keys) - locked()
+    if missing:  # progress from before enrolments were made with it
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(user=user, course_key=key, source=Enrolment.Source.LESSON_VISIT)
+                for key in sorted(missing, key=str)
+            ],
+            ignore_conflicts=True,
+        )
+        locked()
 
 
 def complete_course(user, course_key, *, completed_at=None):
