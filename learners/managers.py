@@ -1,5 +1,6 @@
 """Managers for learners' models: the fast paths that bypass the ORM's row-by-row inserts."""
 
+import json
 import uuid
 
 from django.db import connection, models, transaction
@@ -19,9 +20,14 @@ class LearningStatementManager(models.Manager):
         ``IntegrityError`` when a concurrent request stores one of the same ids mid-COPY.
         """
         if len(rows) > COPY_THRESHOLD and connection.vendor == "postgresql":
-            existing = set(
-                self.filter(id__in=[row.id for row in rows]).values_list("id", flat=True)
-            )
+            table = connection.ops.quote_name(self.model._meta.db_table)
+            with connection.cursor() as cursor:
+                # One array parameter: no IN list of a hundred placeholders to build and send.
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE id = ANY(%s)",  # noqa: S608 - quoted name
+                    [[row.id for row in rows]],
+                )
+                existing = {row[0] for row in cursor.fetchall()}
             new = [row for row in rows if row.id not in existing]
             with transaction.atomic():
                 self._copy(new)
@@ -61,15 +67,19 @@ class LearningStatementManager(models.Manager):
             self.bulk_create(rows)
             return
         fields, columns, table = self._columns()
+        # The values as psycopg adapts them itself (UUIDs, aware datetimes, numbers, text),
+        # and the JSON as text, which is what the field's own preparation ends in: about
+        # three times cheaper than get_db_prep_save field by field.
+        json_field = self.model._meta.get_field("statement")
+        attnames = [field.attname for field in fields]
+        json_index = attnames.index(json_field.attname)
+        encode = (json_field.encoder or json.JSONEncoder)().encode
         with connection.cursor() as cursor, connection.wrap_database_errors:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row(
-                        [
-                            field.get_db_prep_save(getattr(row, field.attname), connection)
-                            for field in fields
-                        ]
-                    )
+                    values = [getattr(row, name) for name in attnames]
+                    values[json_index] = encode(values[json_index])
+                    copy.write_row(values)
 
 
 class ActivityResultManager(models.Manager):

@@ -379,18 +379,28 @@ def _refuse_unstorable(statement):
         is_object = isinstance(value, dict)
         nested = []
         for key, item in value.items() if is_object else enumerate(value):
-            if is_object and (fault := _text_fault(key)):
-                _fail(_path_text(path), fault)
-            if isinstance(item, str):
+            # The usual ASCII text without NUL is decided here, without a call.
+            if is_object and not (type(key) is str and key.isascii() and "\x00" not in key):
+                if fault := _text_fault(key):
+                    _fail(_path_text(path), fault)
+            kind = type(item)
+            if kind is str:
+                if item.isascii() and "\x00" not in item:
+                    continue
                 fault = _text_fault(item)
-            elif isinstance(item, dict | list):
+            elif kind is dict or kind is list or isinstance(item, dict | list):
                 nested.append((item, (path, key), depth + 1))
                 continue
+            elif kind is bool or kind is type(None):
+                continue
+            elif isinstance(item, str):
+                fault = _text_fault(item)
             else:
                 fault = _number_fault(item)
             if fault:
                 _fail(_path_text((path, key)), fault)
-        pending.extend(reversed(nested))
+        if nested:
+            pending.extend(reversed(nested))
 
 
 def validate_statement(statement):
