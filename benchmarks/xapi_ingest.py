@@ -60,6 +60,7 @@ DEFAULT_DATABASE_NAME = "manabi_benchmark"
 CLIENT_CONCURRENCY = 4
 BATCH_SIZE = 100
 TARGETS = {"batch": 0.15, "single": 0.5}
+MIN_ROUNDS = 5
 
 # What the endpoint stores, column by column (learners.models.LearningStatement).
 COPY_COLUMNS = (
@@ -135,7 +136,10 @@ def parse_arguments():
     parser.add_argument(
         "--keep-database", action="store_true", help="leave the benchmark database in place"
     )
-    return parser.parse_args()
+    arguments = parser.parse_args()
+    if arguments.rounds < MIN_ROUNDS:
+        parser.error(f"--rounds: at least {MIN_ROUNDS}, so that the spread means something")
+    return arguments
 
 
 def report_phase(name, result):

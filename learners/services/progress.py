@@ -145,12 +145,23 @@ def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None, out
     them, so that a concurrent request for the same lessons waits and then sees what this
     one did: reaching the end in one request and passing in another completes the lesson.
 
-    Few queries: the learner's progress rows; outlines only for lessons without a row yet;
-    what a lesson asks for only while it is reached but not completed.
+    Few queries: which of these lessons the learner completed (then nothing more for them);
+    the other progress rows, locked; outlines only for lessons without a row yet; what a
+    lesson asks for only while it is reached but not completed.
     """
     reached_end = reached_end or {}
     at = min(at or timezone.now(), timezone.now())
     lesson_keys = set(lesson_keys)
+    # A completed lesson is final (it had reached its end): nothing below changes it, so
+    # the common case, statements in lessons already done, takes no row lock.
+    open_lessons = lesson_keys - set(
+        LessonProgress.objects.filter(
+            user=user, lesson_key__in=lesson_keys, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    )
+    if not open_lessons:
+        return
+    lesson_keys = open_lessons
     with transaction.atomic(savepoint=False):
         progress = _lock_progress(user, lesson_keys)
         without_row = lesson_keys - set(progress)
