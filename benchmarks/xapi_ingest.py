@@ -236,7 +236,7 @@ def main():
         port = free_port()
         log_path = work_folder / "gunicorn.log"
         environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE", "0")
+        conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE", "60")  # benchmarks.settings
         say(
             f"server: gunicorn, {SERVER_WORKERS} workers, http://127.0.0.1:{port}, "
             f"DATABASE_CONN_MAX_AGE={conn_max_age}"

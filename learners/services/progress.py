@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from courses.models import LessonActivity, LessonOutline
@@ -76,9 +77,21 @@ def update_progress_from_statements(user, rows):
                 reached_end[row.lesson_key] = row.timestamp
     activities_by_block = {}
     if block_ids:
-        for activity in LessonActivity.objects.filter(
-            block_id__in=block_ids, kind=LessonActivity.Kind.H5P
-        ).select_related("outline"):
+        for activity in (
+            LessonActivity.objects.filter(block_id__in=block_ids, kind=LessonActivity.Kind.H5P)
+            .select_related("outline")
+            .annotate(
+                # Whether the learner completed the lesson: read here, it spares
+                # refresh_lesson_progress a query (a completed lesson is final).
+                lesson_completed=Exists(
+                    LessonProgress.objects.filter(
+                        user=user,
+                        lesson_key=OuterRef("outline__lesson_key"),
+                        completed_at__isnull=False,
+                    )
+                )
+            )
+        ):
             activities_by_block.setdefault(activity.block_id, []).append(activity)
     if not activities_by_block and not reached_end:
         return
@@ -102,6 +115,12 @@ def update_progress_from_statements(user, rows):
     if outcomes:
         ActivityResult.objects.record_outcomes(user, outcomes.values())
     lesson_keys = {key[0] for key in outcomes} | set(reached_end)
+    completed = {
+        activity.outline.lesson_key
+        for activities in activities_by_block.values()
+        for activity in activities
+        if activity.lesson_completed
+    }
     known_outlines = {
         activity.outline.lesson_key: activity.outline
         for activities in activities_by_block.values()
@@ -113,6 +132,7 @@ def update_progress_from_statements(user, rows):
         reached_end=reached_end,
         at=latest,
         outlines=known_outlines if set(known_outlines) >= lesson_keys else None,
+        completed=completed if set(known_outlines) >= lesson_keys else None,
     )
 
 
@@ -132,14 +152,17 @@ def _apply_statement(outcome, activity, row):
         outcome.completed = True
 
 
-def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None, outlines=None):
+def refresh_lesson_progress(
+    user, lesson_keys, *, reached_end=None, at=None, outlines=None, completed=None
+):
     """Recompute the learner's progress in these lessons and complete what is now done.
 
     A lesson completes when the learner reached its end, passed every scored activity,
     viewed every unscored one and visited every field activity; a course completes (through
     ``complete_course``) when every lesson of it has. ``at`` is when the learner did what
     completes them (a statement's timestamp; queued statements may arrive later).
-    ``outlines`` ({lesson key: LessonOutline}) may be passed when the caller has them.
+    ``outlines`` ({lesson key: LessonOutline}) may be passed when the caller has them, and
+    ``completed`` (the keys of those the learner completed) when it read that already.
 
     The learner's progress rows are locked (in key order) before anything is decided from
     them, so that a concurrent request for the same lessons waits and then sees what this
@@ -154,11 +177,11 @@ def refresh_lesson_progress(user, lesson_keys, *, reached_end=None, at=None, out
     lesson_keys = set(lesson_keys)
     # A completed lesson is final (it had reached its end): nothing below changes it, so
     # the common case, statements in lessons already done, takes no row lock.
-    open_lessons = lesson_keys - set(
-        LessonProgress.objects.filter(
+    if completed is None:
+        completed = LessonProgress.objects.filter(
             user=user, lesson_key__in=lesson_keys, completed_at__isnull=False
         ).values_list("lesson_key", flat=True)
-    )
+    open_lessons = lesson_keys - set(completed)
     if not open_lessons:
         return
     lesson_keys = open_lessons
