@@ -609,3 +609,31 @@ def test_a_statement_the_server_refuses_does_not_hold_back_the_others(
     assert {uuid.UUID(queue[0]["id"]), uuid.UUID(queue[2]["id"])} <= stored
     assert uuid.UUID(queue[1]["id"]) not in stored
     assert [status for status, _sent, _reply in refusals()] == [400, 400]  # batch, then alone
+
+
+def test_an_answer_the_server_refuses_is_dropped_and_the_learner_is_told(
+    site, page, learner, refusals
+):
+    lesson = lesson_playing("truefalse-1.6.h5p")
+    frame = open_lesson_and_settle(page, site, learner, lesson)
+    status = page.get_by_role("status").filter(has=page.locator("[data-records-message]"))
+    expect(status.locator("[data-records-message]")).to_have_text("")
+
+    def refuse(route):
+        route.fulfill(
+            status=400,
+            content_type="application/json",
+            headers={"X-Experience-API-Version": "1.0.3"},
+            body=json.dumps({"error": "result: refused for this test"}),
+        )
+
+    page.route("**/xapi/statements", refuse)
+    answer_truefalse(frame)
+    expect(status).to_contain_text(
+        re.compile("could not be saved|保存できませんでした"), timeout=15_000
+    )
+    expect(status.get_by_role("link")).to_be_hidden()  # not a sign-in problem
+    wait_for(page, lambda: all_sent(page), "the refused answer to leave the queue")
+    assert records(page)["dropped"] >= 1
+    assert records(page)["failures"] == 0, "a refused statement is not retried"
+    assert not stored_for(learner, lesson).filter(verb_id=ANSWERED).exists()

@@ -95,6 +95,7 @@ function accepted(batch, _call, server) {
 
 function makeQueue({ storage = memoryStorage(), server = fakeServer(accepted), key = KEY } = {}) {
   const timers = manualTimers();
+  const told = [];
   const queue = createRecordQueue({
     storage,
     key,
@@ -105,8 +106,9 @@ function makeQueue({ storage = memoryStorage(), server = fakeServer(accepted), k
     now: () => new Date("2026-04-01T09:30:00Z"),
     origin: "https://manabi.example",
     state: {},
+    notify: (what, count) => told.push([what, count]),
   });
-  return { queue, timers, storage, server };
+  return { queue, timers, storage, server, told };
 }
 
 function answered(number) {
@@ -356,3 +358,108 @@ test("without usable storage (private mode) the queue lives in memory and is sti
   assert.deepEqual(server.batches, [[first.id, second.id]]);
   assert.equal(queue.state.pending, 0);
 });
+
+for (const status of [400, 404, 409, 410, 413, 415, 422]) {
+  test(`a statement refused alone with ${status} is dropped at once and the learner is told`, async () => {
+    const server = fakeServer(() => ({ ok: false, status }));
+    const { queue, timers, storage, told } = makeQueue({ server });
+    const refused = queue.enqueue(answered(1));
+    const delays = await timers.drain();
+    assert.deepEqual(server.batches, [[refused.id]], "sent once, never again");
+    assert.deepEqual(delays, [0]);
+    assert.deepEqual(timers.pending, []);
+    assert.deepEqual(JSON.parse(storage.getItem(KEY)), []);
+    assert.equal(queue.state.pending, 0);
+    assert.equal(queue.state.dropped, 1);
+    assert.equal(queue.state.failures, 0);
+    assert.deepEqual(told, [["dropped", 1]]);
+  });
+}
+
+test("a refused batch is split; each refused statement is dropped and counted in what the learner is told", async () => {
+  const server = fakeServer((batch, _call, self) => {
+    if (batch.some((statement) => statement.verb.id === "refused")) {
+      return { ok: false, status: 422 };
+    }
+    self.store(batch);
+    return { ok: true, status: 200 };
+  });
+  const { queue, timers, told } = makeQueue({ server });
+  const first = queue.enqueue({ ...answered(1), verb: { id: "refused" } });
+  const good = queue.enqueue(answered(2));
+  const second = queue.enqueue({ ...answered(3), verb: { id: "refused" } });
+  await timers.drain();
+  assert.deepEqual(server.batches, [[first.id, good.id, second.id], [first.id], [good.id], [second.id]]);
+  assert.deepEqual([...server.stored.keys()], [good.id]);
+  assert.equal(queue.state.pending, 0);
+  assert.deepEqual(told, [["dropped", 1], ["dropped", 2]]);
+});
+
+for (const [what, answer] of [
+  ["429", () => ({ ok: false, status: 429 })],
+  ["408", () => ({ ok: false, status: 408 })],
+  ["500", () => ({ ok: false, status: 500 })],
+  ["502", () => ({ ok: false, status: 502 })],
+  ["a network failure", () => Promise.reject(new TypeError("Failed to fetch"))],
+]) {
+  test(`${what} is retried with growing pauses, nothing dropped and nothing told`, async () => {
+    let failing = true;
+    const server = fakeServer((batch, call, self) => {
+      if (failing) {
+        return answer();
+      }
+      self.store(batch);
+      return { ok: true, status: 200 };
+    });
+    const { queue, timers, told } = makeQueue({ server });
+    const statement = queue.enqueue(answered(1));
+    await timers.runNext();
+    const pauses = [];
+    for (let attempt = 0; attempt < 8; attempt++) {
+      pauses.push(timers.pending[0]);
+      await timers.runNext();
+    }
+    assert.deepEqual(pauses, [1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000], "doubling, capped");
+    assert.equal(server.batches.length, 9);
+    assert.equal(queue.state.pending, 1);
+    assert.equal(queue.state.dropped, 0);
+    assert.deepEqual(told, []);
+    failing = false;
+    await timers.drain();
+    assert.deepEqual([...server.stored.keys()], [statement.id]);
+    assert.equal(queue.state.pending, 0);
+  });
+}
+
+test("a 429 with Retry-After waits at least that long (capped at ten minutes)", async () => {
+  let seconds = "90";
+  const server = fakeServer(() => ({ ok: false, status: 429, headers: { get: () => seconds } }));
+  const { queue, timers } = makeQueue({ server });
+  queue.enqueue(answered(1));
+  await timers.runNext();
+  assert.deepEqual(timers.pending, [90000]);
+  seconds = "86400";
+  await timers.runNext();
+  assert.deepEqual(timers.pending, [600000]);
+  seconds = "soon";
+  await timers.runNext();
+  assert.deepEqual(timers.pending, [4000], "an unreadable Retry-After falls back to the pause");
+});
+
+for (const status of [401, 403]) {
+  test(`${status} (session ended) keeps the queue, stops sending and asks the learner to sign in`, async () => {
+    const server = fakeServer(() => ({ ok: false, status }));
+    const { queue, timers, storage, told } = makeQueue({ server });
+    const first = queue.enqueue(answered(1));
+    const second = queue.enqueue(answered(2));
+    await timers.drain();
+    assert.equal(server.batches.length, 1, "not split, not retried");
+    assert.deepEqual(timers.pending, []);
+    assert.deepEqual(
+      JSON.parse(storage.getItem(KEY)).map((statement) => statement.id),
+      [first.id, second.id],
+    );
+    assert.equal(queue.state.dropped, 0);
+    assert.deepEqual(told, [["signed-out", 2]]);
+  });
+}

@@ -8,11 +8,24 @@
  * - An activity scrolled into view is reported as `experienced` (unscored
  *   content such as an accordion counts once viewed); reaching the end of the
  *   lesson is reported as `experienced` on the lesson itself.
- * - The queue is sent in batches. A network failure or a server error keeps the
- *   statements and retries with growing pauses (up to a minute), and again when
- *   the browser comes back online or the page is opened next time: the server
- *   recognises a retried id, so nothing is counted twice. A statement the
- *   server refuses as invalid is dropped (sending it again cannot help).
+ * - The queue is sent in batches. A network failure, a server error (5xx), a
+ *   timeout (408) or "too many requests" (429) keeps the statements and retries
+ *   with pauses that double up to a minute (or longer when a 429 says so in
+ *   Retry-After), and again when the browser comes back online or the page is
+ *   opened next time: the server recognises a retried id, so nothing is counted
+ *   twice.
+ * - Any other 4xx refuses what was sent (invalid, conflicting, too large...):
+ *   sending it again cannot help. A refused batch is sent again one statement
+ *   at a time, so that one bad statement cannot hold back the rest, and a
+ *   statement refused on its own is dropped; the learner is told, in the
+ *   page's live region, that an answer could not be saved.
+ * - 401 and 403 are the exception: they say nothing about the statements, only
+ *   that the session has ended (401) or its CSRF token no longer matches (403,
+ *   e.g. after signing out and in elsewhere). Dropping would lose good answers,
+ *   so the queue is kept, sending stops until the page is opened again, and the
+ *   learner is asked to sign in again.
+ * - The messages come from the template (data-message-* on the script tag), so
+ *   they are translated like the rest of the page.
  *
  * The queue and its sending (`createRecordQueue`) know nothing of the page: they
  * get storage, the POST and the timer as arguments, so tests/js/ runs them in
@@ -35,7 +48,9 @@
    *   mintId()      a new statement id (a UUID)
    *   now()         the current Date
    *   origin        the site's origin, for the placeholder actor
-   *   state         the object to keep {sent, failures, pending} in
+   *   state         the object to keep {sent, failures, pending, dropped} in
+   *   notify(what, count)  optional: "dropped" (count statements dropped so
+   *                 far on this page) or "signed-out"
    */
   function createRecordQueue(options) {
     var storage = options.storage;
@@ -44,6 +59,8 @@
     state.sent = 0;
     state.failures = 0;
     state.pending = 0;
+    state.dropped = 0;
+    var notify = options.notify || function () {};
     var pause = FIRST_PAUSE;
     var timer = null;
     var sending = false;
@@ -106,10 +123,22 @@
       timer = options.setTimeout(send, delay);
     }
 
-    function retryLater() {
+    // 429 may say how long to wait (seconds); honoured up to ten minutes.
+    function retryAfter(response) {
+      var header = response && response.headers && response.headers.get && response.headers.get("Retry-After");
+      var seconds = parseInt(header, 10);
+      return seconds > 0 ? Math.min(seconds * 1000, 10 * LONGEST_PAUSE) : 0;
+    }
+
+    function retryLater(response) {
       state.failures += 1;
-      schedule(pause);
+      schedule(Math.max(pause, retryAfter(response)));
       pause = Math.min(pause * 2, LONGEST_PAUSE);
+    }
+
+    // Worth sending again later: the network, the server or its load, not the statement.
+    function isTransient(status) {
+      return status >= 500 || status === 408 || status === 429 || status < 400;
     }
 
     async function send() {
@@ -131,38 +160,44 @@
       var ids = batch.map(function (statement) {
         return statement.id;
       });
+      var response;
       try {
-        var response = await options.post(batch);
-        if (response.ok) {
-          forget(ids);
-          state.sent += ids.length;
-          pause = FIRST_PAUSE;
-          sending = false;
-          if (readQueue().length) {
-            schedule(0);
-          }
-          return;
-        }
-        if ((response.status === 400 || response.status === 409) && batch.length === 1) {
-          forget(ids); // invalid or already stored differently: retrying cannot help
-          sending = false;
-          schedule(0);
-          return;
-        }
-        if (response.status === 401 || response.status === 403) {
-          sending = false; // signed out: keep the queue for when this learner is back
-          return;
-        }
-        sending = false;
-        if (response.status === 400 || response.status === 409) {
-          singlesLeft = batch.length; // the server answered: no need to wait
-          schedule(0);
-          return;
-        }
-        retryLater();
+        response = await options.post(batch);
       } catch (error) {
-        sending = false;
-        retryLater();
+        sending = false; // the network failed: try again later
+        retryLater(null);
+        return;
+      }
+      sending = false;
+      var status = response.status;
+      if (response.ok) {
+        forget(ids);
+        state.sent += ids.length;
+        pause = FIRST_PAUSE;
+        if (readQueue().length) {
+          schedule(0);
+        }
+        return;
+      }
+      if (status === 401 || status === 403) {
+        // Signed out (or a stale CSRF token): keep the queue for when this learner is back.
+        notify("signed-out", state.pending);
+        return;
+      }
+      if (isTransient(status)) {
+        retryLater(response);
+        return;
+      }
+      // Any other 4xx: the server refused what was sent; it answered, so no need to wait.
+      if (batch.length === 1) {
+        forget(ids);
+        state.dropped += 1;
+        notify("dropped", state.dropped);
+      } else {
+        singlesLeft = batch.length;
+      }
+      if (readQueue().length) {
+        schedule(0);
       }
     }
 
@@ -263,7 +298,31 @@
     },
     origin: window.location.origin,
     state: (window.manabiRecords = {}),
+    notify: tell,
   });
+
+  // The live region (role="status") the lesson template puts on the page, with
+  // its words (translated) in data-message-*. It is on the page, empty, from the
+  // start, so that screen readers announce the text once it is filled in.
+  function tell(what, count) {
+    var region = document.getElementById("learning-records-status");
+    if (!region) {
+      return;
+    }
+    var words = region.dataset;
+    var message = region.querySelector("[data-records-message]");
+    var signIn = region.querySelector("[data-records-sign-in]");
+    if (what === "signed-out") {
+      message.textContent = words.messageSignedOut;
+    } else {
+      message.textContent = count > 1 ? words.messageDroppedMany : words.messageDroppedOne;
+    }
+    if (signIn) {
+      signIn.hidden = what !== "signed-out";
+    }
+    region.className = "learning-records-status notice notice--error";
+    region.setAttribute("data-records-state", what);
+  }
 
   function experienced(activityId, name) {
     var statement = { verb: EXPERIENCED, object: { objectType: "Activity", id: activityId } };
