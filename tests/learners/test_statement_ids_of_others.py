@@ -71,7 +71,9 @@ def test_put_on_someone_elses_id_is_answered_as_a_new_one_and_retries_store_once
 ):
     first, second = first_and_second
     taken = str(uuid.uuid4())
-    assert send(first, answered(0.9), method="put", query=f"?statementId={taken}").status_code == 204
+    assert (
+        send(first, answered(0.9), method="put", query=f"?statementId={taken}").status_code == 204
+    )
 
     for _attempt in range(3):
         retry = send(second, answered(0.4), method="put", query=f"?statementId={taken}")
