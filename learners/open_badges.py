@@ -28,6 +28,7 @@ from curriculum.badge_art import draw_badge_png
 from learners.badge_png import NotABakedBadge as NotABakedBadge
 from learners.badge_png import baked_assertion as baked_assertion
 from learners.badge_png import png_chunks as png_chunks
+from learners.models.badges import to_the_second
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 SDG_URL = "https://sdgs.un.org/goals/goal{number}"
@@ -118,8 +119,9 @@ def assertion_json(award):
         },
         "badge": badge_class_id(award.badge),
         "verification": {"type": "HostedBadge"},
-        # In Japan time, so the date a reader sees is the day the learner earned it.
-        "issuedOn": timezone.localtime(award.issued_on).isoformat(),
+        # In Japan time, so the date a reader sees is the day the learner earned it; to
+        # the second, so the same however the stored value was backed up and restored.
+        "issuedOn": timezone.localtime(to_the_second(award.issued_on)).isoformat(),
         "image": badge_image_url(award.badge),
     }
     if award.narrative:
@@ -240,13 +242,20 @@ def bake_png(png_bytes, assertion):
 
 
 def _same_instant(text, moment):
-    """Whether an issuedOn names ``moment``: badges baked before issuedOn was written in
-    Japan time carry it in UTC, and are just as valid."""
+    """Whether an issuedOn names ``moment``, to the second: badges baked before issuedOn
+    was written in Japan time carry it in UTC, and are just as valid.
+
+    Awards are dated to the second; older ones carried microseconds, which a backup
+    restored through dumpdata/loaddata cuts to milliseconds and the migration 0006 cut to
+    none, so a fraction of a second in either the badge or the record never counts.
+    """
     try:
         parsed = datetime.datetime.fromisoformat(text)
     except (TypeError, ValueError):
         return False
-    return parsed.tzinfo is not None and parsed == moment
+    if parsed.tzinfo is None or moment is None or timezone.is_naive(moment):
+        return False
+    return to_the_second(parsed) == to_the_second(moment)
 
 
 @dataclass

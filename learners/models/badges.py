@@ -8,6 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def to_the_second(moment):
+    """``moment`` without its fraction of a second.
+
+    Awards are dated to the second: Django's JSON serialiser (dumpdata) keeps only
+    milliseconds, so a finer issuedOn baked into a PNG would no longer match once a
+    backup is restored.
+    """
+    return moment.replace(microsecond=0)
+
+
+def now_to_the_second():
+    """Now, to the whole second: when a new award is issued."""
+    return to_the_second(timezone.now())
+
+
 class BadgeAward(models.Model):
     """An Open Badges 2.0 assertion: a badge awarded to a learner (once per badge)."""
 
@@ -24,7 +39,7 @@ class BadgeAward(models.Model):
         related_name="awards",
         verbose_name=_("badge"),
     )
-    issued_on = models.DateTimeField(_("issued on"), default=timezone.now)
+    issued_on = models.DateTimeField(_("issued on"), default=now_to_the_second)
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -15,6 +15,7 @@ from learners import audit
 from learners.models import (
     BadgeAward,
 )
+from learners.models.badges import now_to_the_second, to_the_second
 from learners.permissions import NotPermitted
 
 # Badges ------------------------------------------------------------------------
@@ -75,6 +76,9 @@ def award_badge(
     (``awarded_by`` is its older name). Idempotent, also under concurrent calls (a unique
     constraint decides). A new award is recorded in the audit log and announced in-app
     (until the learner has seen it) and by email.
+
+    The award is dated ``issued_on`` (now by default) to the whole second, so restoring a
+    backup (which keeps milliseconds only) never changes the issuedOn of a baked badge.
     """
     if awarded_by is not None and acting_user is not None and awarded_by != acting_user:
         raise ValueError("award_badge: give acting_user or awarded_by, not two different people")
@@ -93,7 +97,7 @@ def award_badge(
                 evidence_url=evidence_url,
                 recipient_email="" if is_child(user) else user.email,
                 recipient_salt=secrets.token_hex(16),
-                issued_on=issued_on or timezone.now(),
+                issued_on=to_the_second(issued_on) if issued_on else now_to_the_second(),
             )
             audit.record(award, audit.AWARD_BADGE, acting_user=acting_user)
     except IntegrityError:  # awarded by a concurrent call
@@ -184,7 +188,7 @@ def share_child_badge(award, *, identity_email, acting_user):
 
 def award_badges_for_completion(user, course_key, *, completed_at=None):
     """Award every active badge whose rule ``complete_course`` just made true, dated
-    when the course was completed."""
+    when the course was completed (to the second, as every award)."""
     from learners.badge_rules import badges_earned_after_completion
 
     return [
