@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from courses.h5p import storage
+from courses.h5p.media import media_origins
 from courses.h5p.selectors import lessons_using_package
 from courses.h5p.validation import H5PValidationError, used_libraries, validate_h5p_archive
 from courses.models import H5PLibrary, H5PPackage, H5PPackageLibrary
@@ -46,6 +47,8 @@ def import_h5p_package(uploaded_file, *, uploaded_by=None):
       newer patch version replaces the stored files (in a fresh folder, so
       readers never see a mix); older or equal patches are not stored again.
     - The content is stored per package under a new UUID.
+    - The https origins its media files are played from are recorded
+      (``media_origins``) for the policy of the lessons that play it.
     - After any failure, no file written by this import and no row remain.
     """
     with tempfile.TemporaryDirectory(prefix="manabi-h5p-") as work_folder:
@@ -92,6 +95,7 @@ def store_validated_package(validated, uploaded_by, written):
         language=validated.language[:32],
         storage_folder=folder,
         h5p_json=validated.h5p_json,
+        media_origins=media_origins(validated.content),
         uploaded_by=uploaded_by,
     )
     used = used_libraries(validated.preloaded_dependencies, validated.libraries)

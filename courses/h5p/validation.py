@@ -81,6 +81,7 @@ class ValidatedPackage:
     h5p_json: dict
     main_library: tuple  # (machine_name, major, minor)
     preloaded_dependencies: list
+    content: dict  # content/content.json, parsed
     content_files: list  # paths relative to folder/content
     libraries: dict  # key -> LibraryManifest
 
@@ -116,7 +117,7 @@ def validate_h5p_archive(uploaded_file, folder):
         members = check_directory(archive)
         unpack(archive, members, folder)
     h5p_json = check_h5p_json(folder)
-    content_files = check_content(folder, members)
+    content, content_files = check_content(folder, members)
     libraries = check_libraries(folder, members)
     main_library = dependency_key(
         next(
@@ -132,6 +133,7 @@ def validate_h5p_archive(uploaded_file, folder):
         h5p_json=h5p_json,
         main_library=main_library,
         preloaded_dependencies=preloaded,
+        content=content,
         content_files=content_files,
         libraries=libraries,
     )
@@ -428,6 +430,7 @@ def check_h5p_json(folder):
 
 
 def check_content(folder, members):
+    """The parsed content.json and the paths of every file under content/."""
     member = "content/content.json"
     content = read_json(
         folder / "content" / "content.json",
@@ -439,7 +442,8 @@ def check_content(folder, members):
         raise H5PValidationError(
             "malformed_content_json", member, _("“content/content.json” must hold a JSON object.")
         )
-    return ["/".join(segments[1:]) for _info, segments in members if segments[0] == "content"]
+    files = ["/".join(segments[1:]) for _info, segments in members if segments[0] == "content"]
+    return content, files
 
 
 def check_libraries(folder, members):

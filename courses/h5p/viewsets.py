@@ -18,6 +18,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from courses.h5p.forms import H5PUploadForm
+from courses.h5p.media import insecure_media_paths, stored_content, streamed_media_paths
 from courses.h5p.selectors import lessons_using_package
 from courses.h5p.services import (
     H5PPackageInUse,
@@ -113,11 +114,14 @@ def package_detail(request, pk):
         H5PPackage.objects.select_related("main_library", "uploaded_by"), pk=pk
     )
     lessons = lessons_using_package(package)
+    content = stored_content(package.storage_folder) or {}
     return TemplateResponse(
         request,
         "courses/h5p/package_detail.html",
         {
             "package": package,
+            "insecure_media": insecure_media_paths(content),
+            "streamed_media": streamed_media_paths(content),
             "libraries": package.libraries.order_by("machine_name", "major_version"),
             "lessons": lessons,
             "can_delete": request.user.has_perm(DELETE_PERMISSION) and not lessons,

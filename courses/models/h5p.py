@@ -79,6 +79,15 @@ class H5PPackage(models.Model):
     language = models.CharField(_("language"), max_length=32, blank=True)
     storage_folder = models.CharField(_("storage folder"), max_length=500, unique=True)
     h5p_json = models.JSONField(_("h5p.json"), default=dict)
+    media_origins = models.JSONField(
+        _("media origins"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The https sites its video, audio and captions are played from; lesson "
+            "pages that use the package allow them (courses.h5p.media)."
+        ),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -24,8 +24,10 @@ from curriculum.models import (
 from curriculum.ruby import strip_ruby
 
 MINUTES_VALIDATORS = [MinValueValidator(1), MaxValueValidator(6000)]
-# django-csp's public per-view decorator: adds to the policy of the settings.
-ALLOW_H5P_EVAL = csp_update({"script-src": ["'unsafe-eval'"]})
+# What a lesson page that plays H5P adds to the policy of the settings (with
+# django-csp's per-view csp_update): widely used H5P libraries (EmbeddedJS, which
+# H5P.JoubelUI and H5P.Question load) compile templates with `new Function`.
+ALLOW_H5P_EVAL = {"script-src": ["'unsafe-eval'"]}
 
 
 class CourseIndexPage(Page):
@@ -199,6 +201,16 @@ class LessonPage(Page):
     def has_h5p_activity(self):
         return any(block.block_type == "h5p" for block in self.body)
 
+    def h5p_media_origins(self):
+        """The https origins the H5P packages of this lesson play media from, sorted."""
+        origins = {
+            origin
+            for block in self.body
+            if block.block_type == "h5p" and block.value["package"] is not None
+            for origin in block.value["package"].media_origins
+        }
+        return sorted(origins)
+
     def field_activities(self):
         """(block id, value) of every field activity in this lesson."""
         return [
@@ -208,10 +220,13 @@ class LessonPage(Page):
     def serve(self, request, *args, **kwargs):
         serve = super().serve
         if self.has_h5p_activity:
-            # Widely used H5P libraries (EmbeddedJS, which H5P.JoubelUI and
-            # H5P.Question load) compile templates with `new Function`. Only pages
-            # that play H5P allow it; every other page keeps the strict policy.
-            serve = ALLOW_H5P_EVAL(serve)
+            # Only pages that play H5P let it evaluate code and fetch its media
+            # from the sites its packages name; every other page keeps the
+            # strict policy of the settings.
+            policy = dict(ALLOW_H5P_EVAL)
+            if media_origins := self.h5p_media_origins():
+                policy["media-src"] = media_origins
+            serve = csp_update(policy)(serve)
         return serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
