@@ -109,6 +109,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata/loaddata's JSON (home.serialization): log entries of deleted pages dumped
+# with --natural-foreign as the ids they keep, moments to the microsecond. See
+# docs/backup-restore.md.
+SERIALIZATION_MODULES = {"json": "home.serialization"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
