@@ -3,8 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from courses.models import LessonActivity, LessonOutline
@@ -53,77 +52,167 @@ class ActivityOutcome:
     passed: bool = False  # as a new result; a stored one derives it from its best
 
 
-def update_progress_from_statements(user, rows):
-    """Turn newly stored statements into activity results and lesson progress.
+@dataclass(frozen=True)
+class ProgressActivity:
+    """What progress needs to know of one H5P activity a statement reports on."""
+
+    block_id: uuid.UUID
+    lesson_key: uuid.UUID
+    course_key: uuid.UUID
+    scored: bool
+    pass_mark: int
+
+
+@dataclass
+class ProgressLookup:
+    """What statements will change, read before they are stored (``look_up_progress``).
+
+    ``activities`` ({block id: [ProgressActivity]}) are the H5P activities the root
+    statements report on; ``completed`` the lessons (of those activities, and of the
+    lessons whose end a statement reports) the learner has completed. A completed lesson is
+    final, so what is read here stays true while the statements are stored.
+    """
+
+    activities: dict
+    completed: set
+    lesson_ends: set  # lessons whose end a root statement reports
+
+    @property
+    def changes_nothing(self):
+        """True when storing the statements moves no result and no lesson: nothing to do
+        but the insert (which then needs no transaction around it)."""
+        return not self.activities and self.lesson_ends <= self.completed
+
+
+def _quoted(model, *fields):
+    quote = connection.ops.quote_name
+    return [quote(model._meta.db_table)] + [
+        quote(model._meta.get_field(name).column) for name in fields
+    ]
+
+
+def _uuid(value):
+    # PostgreSQL gives UUIDs back; SQLite the 32 hex digits Django stores there.
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _h5p_activities(user, block_ids):
+    """{block id: [ProgressActivity]} of the published H5P activities with these block ids,
+    and the lessons among theirs the learner completed: one query, in SQL written here
+    (what the ORM takes to compile it costs more than the database takes to answer)."""
+    activity, a_outline, a_block, a_kind, a_scored, a_mark = _quoted(
+        LessonActivity, "outline", "block_id", "kind", "scored", "pass_mark"
+    )
+    outline, o_id, o_lesson, o_course = _quoted(LessonOutline, "id", "lesson_key", "course_key")
+    progress, p_user, p_lesson, p_completed = _quoted(
+        LessonProgress, "user", "lesson_key", "completed_at"
+    )
+    block_field = LessonActivity._meta.get_field("block_id")
+    placeholders = ", ".join(["%s"] * len(block_ids))
+    sql = (  # names from the models' meta, quoted; every value is a parameter
+        f"SELECT a.{a_block}, o.{o_lesson}, o.{o_course}, a.{a_scored}, a.{a_mark}, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {progress} p WHERE p.{p_user} = %s "
+        f"AND p.{p_lesson} = o.{o_lesson} AND p.{p_completed} IS NOT NULL) "
+        f"FROM {activity} a JOIN {outline} o ON o.{o_id} = a.{a_outline} "
+        f"WHERE a.{a_kind} = %s AND a.{a_block} IN ({placeholders})"
+    )
+    params = [user.pk, LessonActivity.Kind.H5P]
+    params += [block_field.get_db_prep_value(block_id, connection) for block_id in block_ids]
+    activities, completed = {}, set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for block_id, lesson_key, course_key, scored, pass_mark, done in cursor.fetchall():
+            found = ProgressActivity(
+                block_id=_uuid(block_id),
+                lesson_key=_uuid(lesson_key),
+                course_key=_uuid(course_key),
+                scored=bool(scored),
+                pass_mark=pass_mark,
+            )
+            activities.setdefault(found.block_id, []).append(found)
+            if done:
+                completed.add(found.lesson_key)
+    return activities, completed
+
+
+def _completed_lessons(user, lesson_keys):
+    """The lessons among ``lesson_keys`` the learner completed (one query)."""
+    progress, p_user, p_lesson, p_completed = _quoted(
+        LessonProgress, "user", "lesson_key", "completed_at"
+    )
+    lesson_field = LessonProgress._meta.get_field("lesson_key")
+    placeholders = ", ".join(["%s"] * len(lesson_keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {p_lesson} FROM {progress} WHERE {p_user} = %s "  # noqa: S608
+            f"AND {p_completed} IS NOT NULL AND {p_lesson} IN ({placeholders})",
+            [user.pk, *(lesson_field.get_db_prep_value(key, connection) for key in lesson_keys)],
+        )
+        return {_uuid(row[0]) for row in cursor.fetchall()}
+
+
+def look_up_progress(user, rows):
+    """Read what storing these statement rows will change: a ``ProgressLookup``.
 
     Only root statements count: a sub-question of composite content (it has a
-    ``context.contextActivities.parent``) is stored but never scores on its own. Runs in
-    the caller's transaction; concurrent requests for the same learner neither fail nor
-    lose an update (see ``ActivityResultManager.record_outcomes`` and the row locks of
-    ``refresh_lesson_progress``).
+    ``context.contextActivities.parent``) is stored but never scores on its own. At most
+    two queries, none for sub-questions alone; nothing is locked or written.
     """
-    block_ids = set()
+    block_ids = {row.block_id for row in rows if row.is_root and row.block_id}
+    lesson_ends = {
+        row.lesson_key
+        for row in rows
+        if row.is_root and not row.block_id and row.lesson_key and row.verb_id in LESSON_END_VERBS
+    }
+    activities, completed = _h5p_activities(user, block_ids) if block_ids else ({}, set())
+    known = {found.lesson_key for found_list in activities.values() for found in found_list}
+    if lesson_ends - known:
+        completed |= _completed_lessons(user, lesson_ends - known)
+    return ProgressLookup(activities=activities, completed=completed, lesson_ends=lesson_ends)
+
+
+def update_progress_from_statements(user, rows, lookup=None):
+    """Turn newly stored statements into activity results and lesson progress.
+
+    ``lookup`` is what ``look_up_progress`` read for these rows (or more); read here when
+    not given. Runs in the caller's transaction; concurrent requests for the same learner
+    neither fail nor lose an update (see ``ActivityResultManager.record_outcomes`` and the
+    row locks of ``refresh_lesson_progress``).
+    """
+    if lookup is None:
+        lookup = look_up_progress(user, rows)
+    if lookup.changes_nothing:
+        return
     reached_end = {}
     latest = None
+    outcomes = {}
     for row in rows:
         if not row.is_root:
             continue
         latest = row.timestamp if latest is None else max(latest, row.timestamp)
         if row.block_id:
-            block_ids.add(row.block_id)
+            for activity in lookup.activities.get(row.block_id, ()):
+                key = (activity.lesson_key, activity.block_id)
+                outcome = outcomes.get(key)
+                if outcome is None:
+                    outcome = outcomes[key] = ActivityOutcome(
+                        lesson_key=key[0],
+                        block_id=key[1],
+                        pass_mark=activity.pass_mark,
+                        first_at=row.timestamp,
+                        last_at=row.timestamp,
+                    )
+                _apply_statement(outcome, activity, row)
         elif row.lesson_key and row.verb_id in LESSON_END_VERBS:
             # The request's latest end counts (when the lesson has none yet).
             if row.lesson_key not in reached_end or row.timestamp > reached_end[row.lesson_key]:
                 reached_end[row.lesson_key] = row.timestamp
-    activities_by_block = {}
-    if block_ids:
-        for activity in (
-            LessonActivity.objects.filter(block_id__in=block_ids, kind=LessonActivity.Kind.H5P)
-            .select_related("outline")
-            .annotate(
-                # Whether the learner completed the lesson: read here, it spares
-                # refresh_lesson_progress a query (a completed lesson is final).
-                lesson_completed=Exists(
-                    LessonProgress.objects.filter(
-                        user=user,
-                        lesson_key=OuterRef("outline__lesson_key"),
-                        completed_at__isnull=False,
-                    )
-                )
-            )
-        ):
-            activities_by_block.setdefault(activity.block_id, []).append(activity)
-    if not activities_by_block and not reached_end:
-        return
-
-    outcomes = {}
-    for row in rows:
-        if not row.is_root:
-            continue
-        for activity in activities_by_block.get(row.block_id, ()):
-            key = (activity.outline.lesson_key, activity.block_id)
-            outcome = outcomes.get(key)
-            if outcome is None:
-                outcome = outcomes[key] = ActivityOutcome(
-                    lesson_key=key[0],
-                    block_id=key[1],
-                    pass_mark=activity.pass_mark,
-                    first_at=row.timestamp,
-                    last_at=row.timestamp,
-                )
-            _apply_statement(outcome, activity, row)
     if outcomes:
         ActivityResult.objects.record_outcomes(user, outcomes.values())
     lesson_keys = {key[0] for key in outcomes} | set(reached_end)
-    completed = {
-        activity.outline.lesson_key
-        for activities in activities_by_block.values()
-        for activity in activities
-        if activity.lesson_completed
-    }
-    known_outlines = {
-        activity.outline.lesson_key: activity.outline
-        for activities in activities_by_block.values()
+    course_keys = {
+        activity.lesson_key: activity.course_key
+        for activities in lookup.activities.values()
         for activity in activities
     }
     refresh_lesson_progress(
@@ -131,8 +220,8 @@ def update_progress_from_statements(user, rows):
         lesson_keys,
         reached_end=reached_end,
         at=latest,
-        outlines=known_outlines if set(known_outlines) >= lesson_keys else None,
-        completed=completed if set(known_outlines) >= lesson_keys else None,
+        course_keys=course_keys if set(course_keys) >= lesson_keys else None,
+        completed=lookup.completed,
     )
 
 
@@ -153,7 +242,7 @@ def _apply_statement(outcome, activity, row):
 
 
 def refresh_lesson_progress(
-    user, lesson_keys, *, reached_end=None, at=None, outlines=None, completed=None
+    user, lesson_keys, *, reached_end=None, at=None, course_keys=None, completed=None
 ):
     """Recompute the learner's progress in these lessons and complete what is now done.
 
@@ -161,8 +250,8 @@ def refresh_lesson_progress(
     viewed every unscored one and visited every field activity; a course completes (through
     ``complete_course``) when every lesson of it has. ``at`` is when the learner did what
     completes them (a statement's timestamp; queued statements may arrive later).
-    ``outlines`` ({lesson key: LessonOutline}) may be passed when the caller has them, and
-    ``completed`` (the keys of those the learner completed) when it read that already.
+    ``course_keys`` ({lesson key: course key}) may be passed when the caller has them, and
+    ``completed`` (the lessons among them the learner completed) when it read that already.
 
     The learner's progress rows are locked (in key order) before anything is decided from
     them, so that a concurrent request for the same lessons waits and then sees what this
@@ -189,7 +278,7 @@ def refresh_lesson_progress(
         progress = _lock_progress(user, lesson_keys)
         without_row = lesson_keys - set(progress)
         if without_row:
-            progress |= _create_progress(user, without_row, outlines)
+            progress |= _create_progress(user, without_row, course_keys)
         changed, open_keys = [], []
         for key in lesson_keys:
             row = progress.get(key)
@@ -228,18 +317,20 @@ def _lock_progress(user, lesson_keys):
     }
 
 
-def _create_progress(user, lesson_keys, outlines):
+def _create_progress(user, lesson_keys, course_keys):
     """Create the learner's missing progress rows (and enrolments) for these published
-    lessons, or take the ones a concurrent request just created; return them locked."""
-    if outlines is None:
-        outlines = {
-            outline.lesson_key: outline
-            for outline in LessonOutline.objects.filter(lesson_key__in=lesson_keys)
-        }
+    lessons, or take the ones a concurrent request just created; return them locked.
+    ``course_keys`` ({lesson key: course key}) is read when not given."""
+    if course_keys is None:
+        course_keys = dict(
+            LessonOutline.objects.filter(lesson_key__in=lesson_keys).values_list(
+                "lesson_key", "course_key"
+            )
+        )
     new = [
-        LessonProgress(user=user, lesson_key=key, course_key=outlines[key].course_key)
+        LessonProgress(user=user, lesson_key=key, course_key=course_keys[key])
         for key in sorted(lesson_keys, key=str)
-        if key in outlines
+        if key in course_keys
     ]
     if not new:
         return {}

@@ -12,7 +12,7 @@ from courses.activity_ids import parse_activity_iri
 from learners.models import (
     LearningStatement,
 )
-from learners.services.progress import update_progress_from_statements
+from learners.services.progress import look_up_progress, update_progress_from_statements
 from learners.xapi import StatementInvalid, read_statement, same_statement, validate_statement
 
 
@@ -70,10 +70,13 @@ def record_statements(user, statements, *, statement_id=None):
         raise StatementInvalid(_("id: the same statement id appears twice in one request"))
 
     rows = [_statement_row(user, dict(statement), now) for statement in prepared]
-    # One statement that moves no progress (a sub-question) is a single INSERT, atomic by
+    # What the statements will change is read first, outside any transaction: the
+    # activities they report on and which of their lessons the learner completed (final,
+    # so still true when they are stored). One statement that changes nothing (a
+    # sub-question, the end of a lesson already completed) is a single INSERT, atomic by
     # itself; everything else is stored together with its progress, or not at all.
-    moves_progress = any(row.is_root and (row.block_id or row.lesson_key) for row in rows)
-    alone = len(rows) == 1 and not moves_progress
+    lookup = look_up_progress(user, rows)
+    alone = len(rows) == 1 and lookup.changes_nothing
     with contextlib.nullcontext() if alone else transaction.atomic():
         try:
             inserted = LearningStatement.objects.insert_new(rows)
@@ -85,7 +88,7 @@ def record_statements(user, statements, *, statement_id=None):
             ) from error
         new_rows = [row for row in rows if row.id in inserted]
         if new_rows:
-            update_progress_from_statements(user, new_rows)
+            update_progress_from_statements(user, new_rows, lookup)
     return ids
 
 
