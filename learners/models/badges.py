@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 def to_the_second(moment):
     """``moment`` without its fraction of a second.
 
-    Awards are dated to the second: Django's JSON serialiser (dumpdata) keeps only
-    milliseconds, so a finer issuedOn baked into a PNG would no longer match once a
-    backup is restored.
+    Awards are dated to the second, a precision every database, serialiser and backup
+    keeps: Django's own JSON serialiser (what dumpdata wrote before home.serialization)
+    keeps only milliseconds, and a finer issuedOn baked into a PNG would no longer match
+    once such a backup is restored.
     """
     return moment.replace(microsecond=0)
 
