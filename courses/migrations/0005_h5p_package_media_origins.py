@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='h5ppackage',
             name='media_origins',
-            field=models.JSONField(blank=True, default=list, help_text='The https sites its video, audio and captions are played from; lesson pages that use the package allow them (courses.h5p.media).', verbose_name='media origins'),
+            field=models.JSONField(blank=True, default=list, help_text='The https sites its video, audio and captions are played from; lesson pages that use the package allow them.', verbose_name='media origins'),
         ),
         migrations.RunPython(fill_media_origins, migrations.RunPython.noop, elidable=True),
     ]

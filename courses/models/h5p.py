@@ -85,7 +85,7 @@ class H5PPackage(models.Model):
         blank=True,
         help_text=_(
             "The https sites its video, audio and captions are played from; lesson "
-            "pages that use the package allow them (courses.h5p.media)."
+            "pages that use the package allow them."
         ),
     )
     uploaded_by = models.ForeignKey(
