@@ -7,7 +7,7 @@ Each function runs a fixed number of queries however many learners and results t
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Value
 from django.utils import translation
 from wagtail.coreutils import get_supported_content_language_variant
 
@@ -258,16 +258,59 @@ def learner_rows(structure, *, chunk_size=None):
     """One row per enrolled learner, by enrolment date, as an iterator.
 
     Enrolments are read in keyset-paginated chunks of ``chunk_size`` (on the
-    ``enrolment_by_course_date`` index), with four queries per chunk however large it is,
-    so memory stays flat and the first rows are ready at once, whatever the course's size.
+    ``enrolment_by_course_date`` index), one query per chunk however large it is: each
+    learner's lessons completed, course completion and best scores are subqueries on
+    their own indexes (no list of thousands of ids sent back to the database), so memory
+    stays flat and the first rows are ready at once, whatever the course's size.
     """
     size = _chunk_size(chunk_size)
-    course_key = structure.course_key
+    scores = {
+        f"best_{number}": Subquery(
+            ActivityResult.objects.filter(
+                user=OuterRef("user"),
+                lesson_key=activity.lesson.lesson_key,
+                block_id=activity.block_id,
+            ).values("best_scaled_score")[:1]
+        )
+        for number, activity in enumerate(structure.activities)
+    }
+    lessons_completed = Value(0)
+    if structure.lessons:
+        lessons_completed = Subquery(
+            LessonProgress.objects.filter(
+                user=OuterRef("user"),
+                lesson_key__in=structure.lesson_keys,
+                completed_at__isnull=False,
+            )
+            .order_by()
+            .values("user")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+    # Plain values, not model instances: three objects a learner (enrolment, user,
+    # profile) cost more than everything else a row needs.
     enrolments = (
-        Enrolment.objects.filter(course_key=course_key)
-        .select_related("user__learner_profile")
-        .only("enrolled_at", "user__username", "user__learner_profile__display_name")
+        Enrolment.objects.filter(course_key=structure.course_key)
+        .annotate(
+            lessons_completed=lessons_completed,
+            course_completed_at=Subquery(
+                CourseCompletion.objects.filter(
+                    user=OuterRef("user"), course_key=structure.course_key
+                ).values("completed_at")[:1]
+            ),
+            **scores,
+        )
         .order_by("enrolled_at", "pk")
+        .values_list(
+            "pk",
+            "enrolled_at",
+            "user_id",
+            "user__username",
+            "user__learner_profile__display_name",
+            "lessons_completed",
+            "course_completed_at",
+            *scores,
+        )
     )
     after = None
     while True:
@@ -280,55 +323,16 @@ def learner_rows(structure, *, chunk_size=None):
         chunk = list(page[:size])
         if not chunk:
             return
-        yield from _rows_of(structure, chunk)
+        for _pk, enrolled_at, user_id, username, name, lessons, completed_at, *best in chunk:
+            yield LearnerRow(
+                user_id=user_id,
+                username=username,
+                display_name=name or "",
+                enrolled_at=enrolled_at,
+                lessons_completed=lessons or 0,
+                completed_at=completed_at,
+                best_scores=tuple(best),
+            )
         if len(chunk) < size:
             return
-        after = (chunk[-1].enrolled_at, chunk[-1].pk)
-
-
-def _rows_of(structure, enrolments):
-    """The rows of one chunk of enrolments; three queries."""
-    course_key = structure.course_key
-    user_ids = [enrolment.user_id for enrolment in enrolments]
-    lessons_completed = {}
-    if structure.lessons:
-        lessons_completed = dict(
-            LessonProgress.objects.filter(
-                user_id__in=user_ids,
-                lesson_key__in=structure.lesson_keys,
-                completed_at__isnull=False,
-            )
-            .values("user_id")
-            .annotate(count=Count("pk"))
-            .values_list("user_id", "count")
-            .order_by()
-        )
-    completions = dict(
-        CourseCompletion.objects.filter(course_key=course_key, user_id__in=user_ids).values_list(
-            "user_id", "completed_at"
-        )
-    )
-    scores = {}
-    if structure.activities:
-        for user_id, lesson_key, block_id, best in (
-            structure.results()
-            .filter(user_id__in=user_ids, best_scaled_score__isnull=False)
-            .values_list("user_id", "lesson_key", "block_id", "best_scaled_score")
-        ):
-            scores[(user_id, lesson_key, block_id)] = best
-
-    for enrolment in enrolments:
-        user = enrolment.user
-        profile = getattr(user, "learner_profile", None)
-        yield LearnerRow(
-            user_id=user.pk,
-            username=user.get_username(),
-            display_name=profile.display_name if profile else "",
-            enrolled_at=enrolment.enrolled_at,
-            lessons_completed=lessons_completed.get(user.pk, 0),
-            completed_at=completions.get(user.pk),
-            best_scores=tuple(
-                scores.get((user.pk, activity.lesson.lesson_key, activity.block_id))
-                for activity in structure.activities
-            ),
-        )
+        after = (chunk[-1][1], chunk[-1][0])

@@ -20,7 +20,7 @@ from tests.learning import answer, h5p, lessons_of, make_quiz_package, reach_end
 
 pytestmark = pytest.mark.django_db
 
-QUERIES_PER_CHUNK = 4  # enrolments with users and profiles, lessons completed, completions, scores
+QUERIES_PER_CHUNK = 1  # enrolments with users, profiles, lessons completed, completion and scores
 
 
 @pytest.fixture
