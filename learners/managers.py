@@ -35,9 +35,15 @@ class LearningStatementManager(models.Manager):
         return self._insert_on_conflict_do_nothing(rows)
 
     def _columns(self):
-        fields = self.model._meta.concrete_fields
-        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-        return fields, columns, connection.ops.quote_name(self.model._meta.db_table)
+        """(fields, quoted column list, quoted table): the same for every statement, so
+        worked out once per database vendor rather than once a request."""
+        cached = self.__dict__.get("_columns_by_vendor", {}).get(connection.vendor)
+        if cached is None:
+            fields = self.model._meta.concrete_fields
+            columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+            cached = (fields, columns, connection.ops.quote_name(self.model._meta.db_table))
+            self.__dict__.setdefault("_columns_by_vendor", {})[connection.vendor] = cached
+        return cached
 
     def _insert_on_conflict_do_nothing(self, rows):
         fields, columns, table = self._columns()
