@@ -48,10 +48,10 @@ def record_statements(user, statements, *, statement_id=None):
     prepared = []
     now = timezone.now()
     for position, statement in enumerate(statements):
-        where = _("statement %(number)d") % {"number": position + 1}
         try:
             validate_statement(statement)
         except StatementInvalid as error:
+            where = _("statement %(number)d") % {"number": position + 1}
             raise StatementInvalid(f"{where}: {error}") from error
         statement = dict(statement)
         statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else None
@@ -151,18 +151,33 @@ def _statement_row(user, statement, now):
         block_id = parsed[1]
     elif parsed and parsed[0] == "lesson":
         lesson_key = parsed[1]
-    return LearningStatement(
-        id=uuid.UUID(statement["id"]),
-        user=user,
-        verb_id=values.verb_id[:255],
-        object_id=values.object_id[:500],
-        block_id=block_id,
-        lesson_key=lesson_key,
-        is_root=values.is_root,
-        score_scaled=values.score_scaled,
-        success=values.success,
-        completion=values.completion,
-        timestamp=values.timestamp or now,
-        stored=now,
-        statement=statement,
+    row = LearningStatement(
+        # Positional, in the model's field order: Django builds an instance from plain
+        # values about twice as fast as from keywords (a batch makes a hundred).
+        *_row_values(
+            id=uuid.UUID(statement["id"]),
+            user_id=user.pk,
+            verb_id=values.verb_id[:255],
+            object_id=values.object_id[:500],
+            block_id=block_id,
+            lesson_key=lesson_key,
+            is_root=values.is_root,
+            score_scaled=values.score_scaled,
+            success=values.success,
+            completion=values.completion,
+            timestamp=values.timestamp or now,
+            stored=now,
+            statement=statement,
+        )
     )
+    row.user = user  # the learner at hand, not read again
+    return row
+
+
+def _row_values(**values):
+    """``values`` (by attribute name) in the order of LearningStatement's concrete fields;
+    a field added without a value here fails at once (KeyError), never silently."""
+    return [values[name] for name in _ROW_ATTNAMES]
+
+
+_ROW_ATTNAMES = [field.attname for field in LearningStatement._meta.concrete_fields]
