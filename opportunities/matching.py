@@ -1,0 +1,981 @@
+"""The matching engine: which graduate to propose for which shift, and why.
+
+Pure functions over plain data: no ORM, no settings, no clock. ``run_matching`` (in
+``opportunities.services``) reads awards, profiles and shifts, turns them into the frozen
+dataclasses below, calls :func:`match`, and stores what comes back.
+
+1. Hard constraints decide whether a (graduate, shift) pair is *eligible*: consent to
+   offers; never a child (guardians come later, and the rule lives here, not only in a
+   form); the shift's life stages and minimum age; its required badges and competency
+   levels; its required languages; availability overlapping the shift; within reach of its
+   district; not already placed at an overlapping time; a place left on the shift.
+2. A soft score ranks eligible pairs: interest in the shift's SDGs, preferred badges and
+   competencies held, closeness of districts, helpful languages spoken, and fairness (a
+   bonus that falls with the number of recent proposals, so that the same few people are
+   not asked every time).
+3. The assignment maximises the total score with at most one proposal per graduate per run
+   and no shift over its remaining capacity.
+
+Both matrices (graduates x shifts) are built with NumPy, one array operation per
+constraint or score component; only the chosen pairs' reasons are assembled one by one.
+
+The solver is OR-Tools' min-cost flow (``SimpleMinCostFlow``), not SciPy's
+``linear_sum_assignment``: the flow network has an arc only for each *eligible* pair, so
+ineligible pairs cannot be assigned at all (rather than being priced out), capacities are
+arc capacities rather than copies of each shift's column, and memory grows with eligible
+pairs instead of graduates x places (3,000 x 3,000 dense floats for the benchmark city,
+where the flow solves the same problem several times faster; see benchmarks/matching.py).
+SciPy stays the cross-check in the tests and the benchmark.
+
+Every proposed pair carries its reasons as codes with parameters (:class:`Reason`);
+:func:`render_reasons` turns them into the coordinator's language when they are shown,
+so one run serves coordinators who read different languages.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from functools import cached_property
+from itertools import chain, repeat
+from operator import methodcaller
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.utils import translation
+from django.utils.translation import gettext, ngettext, pgettext
+from ortools.graph.python import min_cost_flow
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+# Parts of the day a person says they are free in, with the local hour each one starts.
+MORNING, AFTERNOON, EVENING = "morning", "afternoon", "evening"
+PARTS_OF_DAY = (MORNING, AFTERNOON, EVENING)
+PART_STARTS = {MORNING: 0, AFTERNOON: 12, EVENING: 17}
+SLOT_COUNT = 7 * len(PARTS_OF_DAY)  # (weekday 0 = Monday, part of the day)
+
+# Language levels a person states; a shift may require a minimum one.
+BASIC, CONVERSATIONAL, FLUENT = 1, 2, 3
+
+# Children are never matched in this release. ``is_child`` is the caller's verdict
+# (learners.services.badges.is_child); a known age below this is refused as well, so that
+# a profile read wrongly cannot make a child matchable. run_matching passes
+# settings.MANABI_MINIMUM_SELF_SIGNUP_AGE.
+DEFAULT_CHILD_AGE_LIMIT = 13
+
+# The soft score of an eligible pair, in points (at most 9).
+BASE_POINTS = 1.0  # every eligible pair: proposing someone beats proposing nobody
+INTEREST_POINTS = 2.0  # x the share of the shift's SDGs the graduate is interested in
+PREFERRED_POINTS = 2.0  # x the share of the preferred badges and competency levels held
+DISTANCE_POINTS = 1.5  # x (1 - km / DISTANCE_HORIZON_KM), none past the horizon
+DISTANCE_HORIZON_KM = 20.0
+LANGUAGE_POINTS = 1.0  # x the share of the helpful languages spoken
+# Fairness: FAIRNESS_POINTS / (1 + recent proposals): 1.5 for someone not asked lately,
+# 0.75 after one proposal, 0.5 after two, ... strictly decreasing and always positive.
+FAIRNESS_POINTS = 1.5
+# Scores go to the solver as whole units of 1/10,000 point, so that the optimum is exact
+# (the flow solver works in integers) and any solver reaches the same total.
+SCORE_UNITS_PER_POINT = 10_000
+
+# Hard constraints, in the order a coordinator reads them.
+CONSENT = "consent"
+CHILD = "child"
+LIFE_STAGE = "life_stage"
+BADGES = "badges"
+COMPETENCIES = "competencies"
+LANGUAGES = "languages"
+AVAILABILITY = "availability"
+REACH = "reach"
+ALREADY_PLACED = "already_placed"
+SHIFT_FULL = "shift_full"
+PROPOSED_ELSEWHERE = "proposed_elsewhere"  # only for a pair added by hand to a run
+HARD_CONSTRAINTS = (
+    CONSENT,
+    CHILD,
+    LIFE_STAGE,
+    BADGES,
+    COMPETENCIES,
+    LANGUAGES,
+    AVAILABILITY,
+    REACH,
+    ALREADY_PLACED,
+    SHIFT_FULL,
+)
+
+
+# Plain data in ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A graduate as the engine sees them (run_matching builds one from their records).
+
+    ``badges`` are the BadgeDefinition ids of their unrevoked awards; ``competency_levels``
+    the highest level held of each Competency id (read from those awards);
+    ``languages`` SpokenLanguage codes with a level (BASIC, CONVERSATIONAL, FLUENT);
+    ``availability`` (weekday 0-6, part of the day) pairs; ``life_stage`` a LifeStage
+    slug; ``district`` and ``districts`` District codes. Reach: a shift is within reach if
+    its district is one of ``districts`` or within ``travel_limit_km`` of ``district``;
+    with neither given, everywhere is. ``busy`` are the (start, end) of the placements
+    they already have. ``recent_proposals`` counts proposals over the fairness window.
+    """
+
+    id: int
+    consent: bool
+    is_child: bool = False
+    age: int | None = None
+    life_stage: str | None = None
+    district: str | None = None
+    districts: frozenset = frozenset()
+    travel_limit_km: float | None = None
+    badges: frozenset = frozenset()
+    competency_levels: Mapping = field(default_factory=dict)
+    languages: Mapping = field(default_factory=dict)
+    availability: frozenset = frozenset()
+    interests: frozenset = frozenset()  # SDG numbers
+    recent_proposals: int = 0
+    busy: tuple = ()
+
+
+@dataclass(frozen=True)
+class ShiftSpec:
+    """A shift with places still open. ``start`` and ``end`` are aware datetimes.
+
+    ``required_competencies`` and ``preferred_competencies`` map Competency ids to the
+    minimum level; ``required_languages`` SpokenLanguage codes to the minimum level;
+    ``life_stages`` the LifeStage slugs allowed (empty: any, children never); ``sdgs``
+    the SDG numbers of its opportunity.
+    """
+
+    id: int
+    opportunity_id: int
+    start: datetime
+    end: datetime
+    capacity: int
+    district: str | None = None
+    required_badges: frozenset = frozenset()
+    preferred_badges: frozenset = frozenset()
+    required_competencies: Mapping = field(default_factory=dict)
+    preferred_competencies: Mapping = field(default_factory=dict)
+    required_languages: Mapping = field(default_factory=dict)
+    helpful_languages: frozenset = frozenset()
+    life_stages: frozenset = frozenset()
+    min_age: int | None = None
+    sdgs: frozenset = frozenset()
+
+
+@dataclass(frozen=True, eq=False)
+class DistrictMap:
+    """Road distances in km between districts: ``km[i, j]`` from ``codes[i]`` to ``codes[j]``."""
+
+    codes: tuple
+    km: np.ndarray
+
+    @classmethod
+    def from_coordinates(cls, coordinates):
+        """Great-circle distances between {code: (latitude, longitude)} points."""
+        codes = tuple(coordinates)
+        latitude, longitude = np.radians(np.array([coordinates[code] for code in codes])).T
+        half_chord = (
+            np.sin((latitude[:, None] - latitude[None, :]) / 2) ** 2
+            + np.cos(latitude[:, None])
+            * np.cos(latitude[None, :])
+            * np.sin((longitude[:, None] - longitude[None, :]) / 2) ** 2
+        )
+        return cls(codes, 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(half_chord, 0, 1))))
+
+    def between(self, first, second):
+        index = {code: number for number, code in enumerate(self.codes)}
+        if first not in index or second not in index:
+            return math.inf
+        return float(self.km[index[first], index[second]])
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name in Japanese and in English; readers of other languages get the English one
+    (as curriculum's ``in_active_language`` does)."""
+
+    ja: str
+    en: str
+
+    def in_language(self, language):
+        return self.ja if (language or "ja").split("-")[0] == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Names the reasons need: badges and competencies by id, districts and languages by code."""
+
+    badges: Mapping = field(default_factory=dict)
+    competencies: Mapping = field(default_factory=dict)
+    districts: Mapping = field(default_factory=dict)
+    languages: Mapping = field(default_factory=dict)
+
+
+# What comes out --------------------------------------------------------------------------
+
+
+class Reason(NamedTuple):
+    """One reason a graduate suits a shift, as a code and its parameters.
+
+    ``badge`` (badge id), ``competency`` (competency id, level held), ``language`` (code),
+    ``available`` ((weekday, part)), ``district`` (code, km), ``interests`` (SDG numbers),
+    ``not_asked_recently``.
+    """
+
+    code: str
+    subject: object = None
+    value: object = None
+
+
+class Violation(NamedTuple):
+    """A hard constraint a pair breaks; ``subject`` names what is missing, where it can."""
+
+    constraint: str
+    subject: object = None
+    value: object = None
+
+
+class Proposal(NamedTuple):
+    """A graduate proposed for a shift, with the score and the reasons."""
+
+    candidate_id: int
+    shift_id: int
+    score: float
+    reasons: tuple
+
+
+@dataclass(frozen=True)
+class PairEvaluation:
+    """A (graduate, shift) pair judged on its own: what it breaks, how it scores, why."""
+
+    candidate_id: int
+    shift_id: int
+    violations: tuple
+    score: float
+    reasons: tuple
+
+    @property
+    def eligible(self):
+        return not self.violations
+
+    @property
+    def broken_constraints(self):
+        return tuple(dict.fromkeys(violation.constraint for violation in self.violations))
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """``graduates`` of the run fail ``constraint`` for every shift with places left."""
+
+    constraint: str
+    graduates: int
+
+
+# Building the matrices --------------------------------------------------------------------
+
+
+def _slots_of(shift, zone):
+    """The (weekday, part) slots a shift overlaps, in order, in local time."""
+    slots = []
+    cursor = shift.start.astimezone(zone)
+    end = shift.end.astimezone(zone)
+    while cursor < end:
+        hour = cursor.hour
+        part = EVENING if hour >= 17 else AFTERNOON if hour >= 12 else MORNING
+        following = {MORNING: AFTERNOON, AFTERNOON: EVENING}.get(part)
+        if following is None:
+            boundary = datetime.combine(cursor.date() + timedelta(days=1), time(0), zone)
+        else:
+            boundary = datetime.combine(cursor.date(), time(PART_STARTS[following]), zone)
+        slot = (cursor.weekday(), part)
+        if slot not in slots:
+            slots.append(slot)
+        cursor = boundary
+    return slots
+
+
+SLOT_INDEX = {
+    (weekday, part): weekday * len(PARTS_OF_DAY) + number
+    for weekday in range(7)
+    for number, part in enumerate(PARTS_OF_DAY)
+}
+
+
+def _vocabulary(items):
+    return {item: number for number, item in enumerate(dict.fromkeys(items))}
+
+
+def _flatten(collections):
+    """(row of each item, the items) of a list of collections, without a loop in Python."""
+    lengths = np.fromiter(map(len, collections), np.int64, len(collections))
+    rows = np.repeat(np.arange(len(collections)), lengths)
+    return rows, list(chain.from_iterable(collections))
+
+
+def _columns(items, vocabulary):
+    """Each item's column in ``vocabulary``, -1 for items outside it."""
+    return np.fromiter(map(vocabulary.get, items, repeat(-1)), np.int64, len(items))
+
+
+def _membership(items_per_row, vocabulary):
+    """A rows x vocabulary boolean matrix: row r holds the items of items_per_row[r]."""
+    rows, items = _flatten(items_per_row)
+    columns = _columns(items, vocabulary)
+    known = columns >= 0
+    matrix = np.zeros((len(items_per_row), len(vocabulary)), dtype=bool)
+    matrix[rows[known], columns[known]] = True
+    return matrix
+
+
+def _levels_reached(level_maps, vocabulary):
+    """Rows x (key, level) features: row r holds ``key`` at ``level`` or above."""
+    keys = _vocabulary(key for key, _level in vocabulary)
+    rows, held_keys = _flatten(level_maps)  # a mapping iterates over its keys
+    held_levels = np.fromiter(
+        chain.from_iterable(map(methodcaller("values"), level_maps)), np.int64, len(held_keys)
+    )
+    columns = _columns(held_keys, keys)
+    known = columns >= 0
+    held = np.zeros((len(level_maps), len(keys)), dtype=np.int64)
+    held[rows[known], columns[known]] = held_levels[known]
+    feature_keys = np.fromiter((keys[k] for k, _level in vocabulary), np.int64, len(vocabulary))
+    levels = np.fromiter((level for _key, level in vocabulary), np.int64, len(vocabulary))
+    return held[:, feature_keys] >= levels[None, :]
+
+
+def _as_float(matrix):
+    return matrix.astype(np.float32)
+
+
+def _weighted_counts(held, wanted, points):
+    """(per pair, how many of the shift's wanted features the candidate holds; per shift,
+    the points each is worth: ``points`` shared among them)."""
+    weight = (points / np.maximum(wanted.sum(axis=1), 1)).astype(np.float32)
+    return _as_float(held) @ _as_float(wanted).T, weight
+
+
+def _all_held(held, required):
+    """Per pair, whether the candidate holds every feature the shift requires."""
+    if held.shape[1] == 0:
+        return np.ones((held.shape[0], required.shape[0]), dtype=bool)
+    return (_as_float(~held) @ _as_float(required).T) == 0
+
+
+class _Matrices:
+    """Every per-constraint pass matrix and the score matrix of candidates x shifts."""
+
+    def __init__(self, candidates, shifts, districts, zone, child_age_limit):
+        count, shift_count = len(candidates), len(shifts)
+        self.candidates, self.shifts = candidates, shifts
+        self.shift_slots = [_slots_of(shift, zone) for shift in shifts]
+        self.wants = [_wants(s, slots) for s, slots in zip(shifts, self.shift_slots, strict=True)]
+        passes = {}
+
+        consent = np.fromiter((c.consent for c in candidates), bool, count)
+        child = np.fromiter(
+            (c.is_child or (c.age is not None and c.age < child_age_limit) for c in candidates),
+            bool,
+            count,
+        )
+        passes[CONSENT] = consent[:, None]
+        passes[CHILD] = ~child[:, None]
+
+        # Life stage and minimum age.
+        # A shift open to every stage asks for the stage None, which everybody holds.
+        stage_vocabulary = _vocabulary([None, *(stage for s in shifts for stage in s.life_stages)])
+        stages = _membership([(None, c.life_stage) for c in candidates], stage_vocabulary)
+        allowed = _membership([s.life_stages or (None,) for s in shifts], stage_vocabulary)
+        in_stage = (_as_float(stages) @ _as_float(allowed).T) > 0
+        # An unknown age is -1: old enough only where no minimum age is set (-1 too).
+        ages = np.fromiter((-1 if c.age is None else c.age for c in candidates), int, count)
+        min_ages = np.fromiter((-1 if s.min_age is None else s.min_age for s in shifts), int)
+        in_stage &= ages[:, None] >= min_ages[None, :]
+        passes[LIFE_STAGE] = in_stage
+
+        # Badges, competency levels and languages: features held against features wanted.
+        badge_vocabulary = _vocabulary(
+            badge for s in shifts for badge in (*s.required_badges, *s.preferred_badges)
+        )
+        held_badges = _membership([c.badges for c in candidates], badge_vocabulary)
+        competency_vocabulary = _vocabulary(
+            item
+            for s in shifts
+            for item in (*s.required_competencies.items(), *s.preferred_competencies.items())
+        )
+        held_competencies = _levels_reached(
+            [c.competency_levels for c in candidates], competency_vocabulary
+        )
+        language_vocabulary = _vocabulary(
+            item
+            for s in shifts
+            for item in (
+                *s.required_languages.items(),
+                *((code, BASIC) for code in s.helpful_languages),
+            )
+        )
+        held_languages = _levels_reached([c.languages for c in candidates], language_vocabulary)
+        required_badges = _membership([s.required_badges for s in shifts], badge_vocabulary)
+        required_competencies = _membership(
+            [s.required_competencies.items() for s in shifts], competency_vocabulary
+        )
+        required_languages = _membership(
+            [s.required_languages.items() for s in shifts], language_vocabulary
+        )
+        passes[BADGES] = _all_held(held_badges, required_badges)
+        passes[COMPETENCIES] = _all_held(held_competencies, required_competencies)
+        passes[LANGUAGES] = _all_held(held_languages, required_languages)
+
+        # Availability: the shift's (weekday, part) slots must meet the person's.
+        free = _membership([c.availability for c in candidates], SLOT_INDEX)
+        needed = _membership(self.shift_slots, SLOT_INDEX)
+        passes[AVAILABILITY] = (_as_float(free) @ _as_float(needed).T) > 0
+
+        # Reach and distance.
+        district_index = {code: number for number, code in enumerate(districts.codes)}
+        home = np.fromiter((district_index.get(c.district, -1) for c in candidates), int, count)
+        place = np.fromiter((district_index.get(s.district, -1) for s in shifts), int)
+        padded = np.full(
+            (len(districts.codes) + 1, len(districts.codes) + 1), np.inf, dtype=np.float32
+        )
+        padded[:-1, :-1] = districts.km
+        self.km = padded[home][:, place]  # index -1 reads the inf row and column
+        # Within reach: a district named (a shift without a district is everyone's: the
+        # last column, which place -1 reads), or within the travel limit (infinite for
+        # someone who named neither).
+        willing = np.concatenate(
+            [
+                _membership([c.districts for c in candidates], district_index),
+                np.ones((count, 1), dtype=bool),
+            ],
+            axis=1,
+        )
+        limits = np.fromiter(
+            (
+                (math.inf if not c.districts else -1.0)
+                if c.travel_limit_km is None
+                else c.travel_limit_km
+                for c in candidates
+            ),
+            float,
+            count,
+        )
+        reach = willing[:, place]
+        reach |= self.km <= limits.astype(np.float32)[:, None]
+        passes[REACH] = reach
+
+        # Not already placed at an overlapping time.
+        owners = [row for row, c in enumerate(candidates) for _ in c.busy]
+        conflict = np.zeros((count, shift_count), dtype=bool)
+        if owners and shift_count:
+            busy_start = np.array([start.timestamp() for c in candidates for start, _ in c.busy])
+            busy_end = np.array([end.timestamp() for c in candidates for _, end in c.busy])
+            shift_start = np.array([s.start.timestamp() for s in shifts])
+            shift_end = np.array([s.end.timestamp() for s in shifts])
+            overlap = (busy_start[:, None] < shift_end[None, :]) & (
+                shift_start[None, :] < busy_end[:, None]
+            )
+            rows, first = np.unique(np.array(owners), return_index=True)
+            conflict[rows] = np.logical_or.reduceat(overlap, first, axis=0)
+        passes[ALREADY_PLACED] = ~conflict
+
+        capacity = np.fromiter((max(s.capacity, 0) for s in shifts), int, shift_count)
+        passes[SHIFT_FULL] = (capacity > 0)[None, :]
+        self.capacity = capacity
+        self.passes = passes
+
+        eligible = np.ones((count, shift_count), dtype=bool)
+        for constraint in HARD_CONSTRAINTS:
+            eligible &= passes[constraint]
+        self.eligible = eligible
+
+        # The soft score.
+        sdg_vocabulary = {number: number - 1 for number in range(1, 18)}
+        interests = _membership([c.interests for c in candidates], sdg_vocabulary)
+        goals = _membership([s.sdgs for s in shifts], sdg_vocabulary)
+        preferred = np.concatenate(
+            [
+                _membership([s.preferred_badges for s in shifts], badge_vocabulary),
+                _membership(
+                    [s.preferred_competencies.items() for s in shifts], competency_vocabulary
+                ),
+            ],
+            axis=1,
+        )
+        held_preferred = np.concatenate([held_badges, held_competencies], axis=1)
+        helpful = _membership(
+            [[(code, BASIC) for code in s.helpful_languages] for s in shifts], language_vocabulary
+        )
+        recent = np.fromiter((max(c.recent_proposals, 0) for c in candidates), float, count)
+        # Dense counts by matrix products (fast), the rest only on the eligible pairs.
+        self._shares = [
+            _weighted_counts(interests, goals, INTEREST_POINTS),
+            _weighted_counts(held_preferred, preferred, PREFERRED_POINTS),
+            _weighted_counts(held_languages, helpful, LANGUAGE_POINTS),
+        ]
+        self._row_points = (BASE_POINTS + FAIRNESS_POINTS / (1.0 + recent)).astype(np.float32)
+        self.rows, self.columns = np.nonzero(eligible)
+        self.score_units = np.zeros((count, shift_count), dtype=np.int32)
+        self.score_units[self.rows, self.columns] = self.pair_score_units(self.rows, self.columns)
+
+    def pair_score_units(self, rows, columns):
+        """The score of each pair (rows[i], columns[i]) in whole units (see
+        SCORE_UNITS_PER_POINT), eligible or not. Counts of 0/1 features are exact, the
+        rest is float32 element by element in one order: a pair scores the same alone as
+        in a whole run."""
+        score = np.zeros(len(rows), dtype=np.float32)
+        for counts, weight in self._shares:
+            score += counts[rows, columns] * weight[columns]
+        closeness = self.km[rows, columns] * np.float32(-DISTANCE_POINTS / DISTANCE_HORIZON_KM)
+        closeness += np.float32(DISTANCE_POINTS)
+        score += np.clip(closeness, 0, DISTANCE_POINTS, out=closeness)
+        score += self._row_points[rows]
+        score *= np.float32(SCORE_UNITS_PER_POINT)
+        return np.rint(score, out=score).astype(np.int32)
+
+
+# Solving ---------------------------------------------------------------------------------
+
+
+def solve_assignment(rows, columns, units, capacity, candidate_count):
+    """Which of the pairs (rows[i], columns[i]), scoring units[i], make a maximum-total
+    assignment: their indices into rows.
+
+    A min-cost flow: source -> each candidate (capacity 1: one proposal a run) -> each
+    shift it is eligible for (cost -score) -> sink (capacity: the places left); a zero-cost
+    arc from source to sink carries the flow of whoever is better left unproposed. Only
+    the pairs given are arcs: any other pair cannot be assigned at all.
+    """
+    if rows.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    shift_count = capacity.size
+    source, sink = 0, 1 + candidate_count + shift_count
+    active = np.unique(rows)
+    open_shifts = np.nonzero(capacity > 0)[0]
+    supply = int(min(active.size, capacity.sum()))
+    # One call for every arc: the pairs first (their flows say who goes where), then
+    # source -> candidates, shifts -> sink, and the bypass source -> sink.
+    tails = np.concatenate(
+        [1 + rows, np.full(active.size, source), 1 + candidate_count + open_shifts, [source]]
+    )
+    heads = np.concatenate(
+        [1 + candidate_count + columns, 1 + active, np.full(open_shifts.size, sink), [sink]]
+    )
+    capacities = np.concatenate(
+        [np.ones(rows.size + active.size, dtype=np.int64), capacity[open_shifts], [supply]]
+    )
+    costs = np.zeros(tails.size, dtype=np.int64)
+    costs[: rows.size] = -units
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), capacities.astype(np.int64), costs
+    )
+    flow.set_node_supply(source, supply)
+    flow.set_node_supply(sink, -supply)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow ended with status {status}")
+    return np.nonzero(flow.flows(arcs[: rows.size]) > 0)[0]
+
+
+# Reasons ---------------------------------------------------------------------------------
+
+
+class _Wants(NamedTuple):
+    """What of a shift the reasons name, worked out once a shift, not once a pair."""
+
+    badges: tuple  # required first, then preferred
+    competencies: tuple  # (competency, lowest level asked)
+    languages: tuple  # (code, level): required, then helpful
+    slots: tuple
+    sdgs: frozenset
+
+
+def _wants(shift, slots):
+    competencies = dict(sorted(shift.preferred_competencies.items()))
+    for competency, level in sorted(shift.required_competencies.items()):
+        competencies[competency] = min(level, competencies.get(competency, level))
+    order = [*sorted(shift.required_competencies), *sorted(shift.preferred_competencies)]
+    languages = dict(sorted(shift.required_languages.items()))
+    for code in sorted(shift.helpful_languages):
+        languages.setdefault(code, BASIC)
+    return _Wants(
+        badges=tuple(
+            dict.fromkeys((*sorted(shift.required_badges), *sorted(shift.preferred_badges)))
+        ),
+        competencies=tuple((key, competencies[key]) for key in dict.fromkeys(order)),
+        languages=tuple(languages.items()),
+        slots=tuple(slots),
+        sdgs=shift.sdgs,
+    )
+
+
+def _reasons(candidate, wants, km):
+    held = candidate.badges
+    reasons = [Reason("badge", badge) for badge in wants.badges if badge in held]
+    levels = candidate.competency_levels
+    for competency, level in wants.competencies:
+        reached = levels.get(competency, 0)
+        if reached >= level:
+            reasons.append(Reason("competency", competency, reached))
+    spoken = candidate.languages
+    for code, level in wants.languages:
+        if spoken.get(code, 0) >= level:
+            reasons.append(Reason("language", code))
+    free = candidate.availability
+    for slot in wants.slots:
+        if slot in free:
+            reasons.append(Reason("available", slot))
+            break
+    if candidate.district is not None and km != math.inf:
+        reasons.append(Reason("district", candidate.district, round(km, 1)))
+    shared = candidate.interests & wants.sdgs
+    if shared:
+        reasons.append(Reason("interests", tuple(sorted(shared))))
+    if candidate.recent_proposals <= 0:
+        reasons.append(Reason("not_asked_recently"))
+    return tuple(reasons)
+
+
+WEEKDAY_NAMES = (
+    lambda: pgettext("weekday of a shift", "Monday"),
+    lambda: pgettext("weekday of a shift", "Tuesday"),
+    lambda: pgettext("weekday of a shift", "Wednesday"),
+    lambda: pgettext("weekday of a shift", "Thursday"),
+    lambda: pgettext("weekday of a shift", "Friday"),
+    lambda: pgettext("weekday of a shift", "Saturday"),
+    lambda: pgettext("weekday of a shift", "Sunday"),
+)
+PART_NAMES = {
+    MORNING: lambda: pgettext("part of the day", "morning"),
+    AFTERNOON: lambda: pgettext("part of the day", "afternoon"),
+    EVENING: lambda: pgettext("part of the day", "evening"),
+}
+
+
+def _name(labels, key, language):
+    label = labels.get(key)
+    return label.in_language(language) if label is not None else str(key)
+
+
+def _render_reason(reason, labels, language):
+    if reason.code == "badge":
+        return gettext("holds the %(badge)s badge") % {
+            "badge": _name(labels.badges, reason.subject, language)
+        }
+    if reason.code == "competency":
+        return gettext("%(competency)s level %(level)s") % {
+            "competency": _name(labels.competencies, reason.subject, language),
+            "level": reason.value,
+        }
+    if reason.code == "language":
+        return gettext("speaks %(language)s") % {
+            "language": _name(labels.languages, reason.subject, language)
+        }
+    if reason.code == "available":
+        weekday, part = reason.subject
+        return gettext("available %(weekday)s %(part)s") % {
+            "weekday": WEEKDAY_NAMES[weekday](),
+            "part": PART_NAMES[part](),
+        }
+    if reason.code == "district":
+        district = _name(labels.districts, reason.subject, language)
+        if not reason.value:
+            return gettext("lives in %(district)s") % {"district": district}
+        return gettext("lives in %(district)s, %(km)s km away") % {
+            "district": district,
+            "km": f"{reason.value:.1f}",
+        }
+    if reason.code == "interests":
+        return gettext("interested in SDG %(goals)s") % {
+            "goals": pgettext("between SDG numbers", ", ").join(map(str, reason.subject))
+        }
+    if reason.code == "not_asked_recently":
+        return gettext("not asked recently")
+    raise ValueError(f"unknown reason {reason.code!r}")
+
+
+def render_reasons(reasons, labels, language):
+    """The reasons as one line in ``language``: 「…バッジあり・ポルトガル語可・…」."""
+    with translation.override(language):
+        separator = pgettext("between the reasons of a proposal", ", ")
+        return separator.join(_render_reason(reason, labels, language) for reason in reasons)
+
+
+def _render_violation(violation, labels, language):
+    constraint, subject = violation.constraint, violation.subject
+    if constraint == CONSENT:
+        return gettext("has not consented to offers")
+    if constraint == CHILD:
+        return gettext("is a child: children are not matched")
+    if constraint == LIFE_STAGE:
+        if violation.value is not None:
+            return gettext("is younger than %(age)s") % {"age": violation.value}
+        return gettext("is outside the shift's life stages")
+    if constraint == BADGES:
+        return gettext("lacks the %(badge)s badge") % {
+            "badge": _name(labels.badges, subject, language)
+        }
+    if constraint == COMPETENCIES:
+        return gettext("lacks %(competency)s level %(level)s") % {
+            "competency": _name(labels.competencies, subject, language),
+            "level": violation.value,
+        }
+    if constraint == LANGUAGES:
+        return gettext("does not speak %(language)s well enough") % {
+            "language": _name(labels.languages, subject, language)
+        }
+    if constraint == AVAILABILITY:
+        return gettext("is not available at the shift's time")
+    if constraint == REACH:
+        return gettext("does not travel to %(district)s") % {
+            "district": _name(labels.districts, subject, language)
+        }
+    if constraint == ALREADY_PLACED:
+        return gettext("is already placed at an overlapping time")
+    if constraint == SHIFT_FULL:
+        return gettext("the shift has no places left")
+    if constraint == PROPOSED_ELSEWHERE:
+        return gettext("already has a proposal in this run")
+    raise ValueError(f"unknown constraint {constraint!r}")
+
+
+def render_violations(violations, labels, language):
+    """Each broken constraint as a phrase in ``language``."""
+    with translation.override(language):
+        return [_render_violation(violation, labels, language) for violation in violations]
+
+
+def _exclusion_text(constraint, count, total):
+    numbers = {"count": f"{count:,}", "total": f"{total:,}"}
+    texts = {
+        CONSENT: lambda: ngettext(
+            "%(count)s of %(total)s graduates has not consented to offers",
+            "%(count)s of %(total)s graduates have not consented to offers",
+            count,
+        ),
+        CHILD: lambda: ngettext(
+            "%(count)s of %(total)s graduates is a child",
+            "%(count)s of %(total)s graduates are children",
+            count,
+        ),
+        LIFE_STAGE: lambda: ngettext(
+            "%(count)s of %(total)s graduates is outside the shifts' life stages or ages",
+            "%(count)s of %(total)s graduates are outside the shifts' life stages or ages",
+            count,
+        ),
+        BADGES: lambda: ngettext(
+            "%(count)s of %(total)s graduates lacks the badges the shifts require",
+            "%(count)s of %(total)s graduates lack the badges the shifts require",
+            count,
+        ),
+        COMPETENCIES: lambda: ngettext(
+            "%(count)s of %(total)s graduates lacks the competency levels the shifts require",
+            "%(count)s of %(total)s graduates lack the competency levels the shifts require",
+            count,
+        ),
+        LANGUAGES: lambda: ngettext(
+            "%(count)s of %(total)s graduates lacks the languages the shifts require",
+            "%(count)s of %(total)s graduates lack the languages the shifts require",
+            count,
+        ),
+        AVAILABILITY: lambda: ngettext(
+            "%(count)s of %(total)s graduates is not available at the shifts' times",
+            "%(count)s of %(total)s graduates are not available at the shifts' times",
+            count,
+        ),
+        REACH: lambda: ngettext(
+            "%(count)s of %(total)s graduates does not travel to the shifts' districts",
+            "%(count)s of %(total)s graduates do not travel to the shifts' districts",
+            count,
+        ),
+        ALREADY_PLACED: lambda: ngettext(
+            "%(count)s of %(total)s graduates is already placed at the shifts' times",
+            "%(count)s of %(total)s graduates are already placed at the shifts' times",
+            count,
+        ),
+    }
+    return texts[constraint]() % numbers
+
+
+# The run ---------------------------------------------------------------------------------
+
+
+class MatchResult:
+    """The proposals of one run, why nobody else was chosen, and what a coordinator asks
+    while reviewing it: the strongest alternatives per shift, and a hand-added pair."""
+
+    def __init__(self, matrices, proposals, districts, zone, child_age_limit):
+        self._matrices = matrices
+        self._districts, self._zone, self._child_age_limit = districts, zone, child_age_limit
+        self.proposals = proposals
+        # Candidates x shifts, in the order given to match(): whether each pair is
+        # eligible, its score in whole units (0 where not), and each shift's places left.
+        self.eligible = matrices.eligible
+        self.score_units = matrices.score_units
+        self.capacity = matrices.capacity
+        self.candidate_count = len(matrices.candidates)
+        self.shift_count = len(matrices.shifts)
+        self.eligible_pair_count = int(matrices.eligible.sum())
+        self.total_score = sum(proposal.score for proposal in proposals)
+
+    @cached_property
+    def exclusions(self):
+        """Per constraint, how many graduates it alone rules out of every shift with places
+        left, most first (worked out when asked: a run that proposes does not need it)."""
+        matrices = self._matrices
+        open_shifts = matrices.capacity > 0
+        counts = []
+        for constraint in HARD_CONSTRAINTS:
+            if constraint == SHIFT_FULL:
+                continue
+            passes = np.broadcast_to(matrices.passes[constraint], matrices.eligible.shape)
+            ruled_out = ~passes[:, open_shifts].any(axis=1)
+            counts.append(Exclusion(constraint, int(ruled_out.sum())))
+        return tuple(sorted(counts, key=lambda item: -item.graduates))
+
+    def explain_nobody_eligible(self, language):
+        """Why the run proposes nobody, in ``language``; None when someone is eligible."""
+        if self.eligible_pair_count:
+            return None
+        with translation.override(language):
+            if not self.candidate_count:
+                return gettext("Nobody is eligible: no graduate has a matching profile.")
+            if not self._matrices.capacity.any():
+                return gettext("Nobody is eligible: no shift has places left.")
+            worst = self.exclusions[0]
+            if worst.graduates == 0:
+                return gettext(
+                    "Nobody is eligible: every graduate meets some of each shift's "
+                    "requirements, but none meets all of any one shift's."
+                )
+            return gettext("Nobody is eligible: %(main_reason)s.") % {
+                "main_reason": _exclusion_text(
+                    worst.constraint, worst.graduates, self.candidate_count
+                )
+            }
+
+    def alternatives(self, limit=3):
+        """{shift id: up to ``limit`` eligible graduates left without a proposal in this
+        run, strongest first}, as Proposals (not stored: for the coordinator's review)."""
+        matrices = self._matrices
+        proposed = {proposal.candidate_id for proposal in self.proposals}
+        free = np.fromiter(
+            (c.id not in proposed for c in matrices.candidates), bool, self.candidate_count
+        )
+        masked = np.where(matrices.eligible & free[:, None], matrices.score_units, -1)
+        found = {}
+        for column, shift in enumerate(matrices.shifts):
+            scores = masked[:, column]
+            best = np.argsort(-scores, kind="stable")[:limit]
+            found[shift.id] = tuple(
+                _proposal(matrices, row, column) for row in best if scores[row] >= 0
+            )
+        return found
+
+    def evaluate_added_pair(self, candidate, shift):
+        """A pair a coordinator adds by hand: as :func:`evaluate_pair`, and also whether
+        the graduate already has a proposal in this run and whether the shift's places are
+        all taken by this run's proposals."""
+        evaluation = evaluate_pair(
+            candidate,
+            shift,
+            districts=self._districts,
+            zone=self._zone,
+            child_age_limit=self._child_age_limit,
+        )
+        extra = []
+        if any(p.candidate_id == candidate.id and p.shift_id != shift.id for p in self.proposals):
+            extra.append(Violation(PROPOSED_ELSEWHERE))
+        taken = sum(
+            p.shift_id == shift.id and p.candidate_id != candidate.id for p in self.proposals
+        )
+        full = Violation(SHIFT_FULL)
+        if taken >= shift.capacity and full not in evaluation.violations:
+            extra.append(full)
+        return PairEvaluation(
+            candidate_id=evaluation.candidate_id,
+            shift_id=evaluation.shift_id,
+            violations=evaluation.violations + tuple(extra),
+            score=evaluation.score,
+            reasons=evaluation.reasons,
+        )
+
+
+def _proposal(matrices, row, column):
+    return Proposal(
+        candidate_id=matrices.candidates[row].id,
+        shift_id=matrices.shifts[column].id,
+        score=int(matrices.score_units[row, column]) / SCORE_UNITS_PER_POINT,
+        reasons=_reasons(
+            matrices.candidates[row], matrices.wants[column], float(matrices.km[row, column])
+        ),
+    )
+
+
+def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_CHILD_AGE_LIMIT):
+    """Propose graduates for shifts: every proposal meets every hard constraint, no shift
+    gets more proposals than its places left, nobody gets two, and the total score is the
+    highest possible. Proposals come in the order of ``shifts``, then of ``candidates``."""
+    candidates, shifts = tuple(candidates), tuple(shifts)
+    matrices = _Matrices(candidates, shifts, districts, zone, child_age_limit)
+    rows, columns = matrices.rows, matrices.columns
+    chosen = solve_assignment(
+        rows, columns, matrices.score_units[rows, columns], matrices.capacity, len(candidates)
+    )
+    rows, columns = rows[chosen], columns[chosen]
+    order = np.lexsort((rows, columns))
+    proposals = tuple(_proposal(matrices, int(rows[i]), int(columns[i])) for i in order)
+    return MatchResult(matrices, proposals, districts, zone, child_age_limit)
+
+
+def _violations(constraint, candidate, shift, districts, child_age_limit):
+    """What exactly a pair misses of one constraint it fails."""
+    if constraint == LIFE_STAGE:
+        found = []
+        if shift.life_stages and candidate.life_stage not in shift.life_stages:
+            found.append(Violation(LIFE_STAGE))
+        if shift.min_age is not None and (candidate.age is None or candidate.age < shift.min_age):
+            found.append(Violation(LIFE_STAGE, value=shift.min_age))
+        return found
+    if constraint == BADGES:
+        return [Violation(BADGES, b) for b in sorted(shift.required_badges - candidate.badges)]
+    if constraint == COMPETENCIES:
+        return [
+            Violation(COMPETENCIES, competency, level)
+            for competency, level in sorted(shift.required_competencies.items())
+            if candidate.competency_levels.get(competency, 0) < level
+        ]
+    if constraint == LANGUAGES:
+        return [
+            Violation(LANGUAGES, code, level)
+            for code, level in sorted(shift.required_languages.items())
+            if candidate.languages.get(code, 0) < level
+        ]
+    if constraint == REACH:
+        return [
+            Violation(REACH, shift.district, districts.between(candidate.district, shift.district))
+        ]
+    return [Violation(constraint)]
+
+
+def evaluate_pair(
+    candidate, shift, *, districts, zone=TOKYO, child_age_limit=DEFAULT_CHILD_AGE_LIMIT
+):
+    """One pair on its own, judged by the same matrices a run uses: the hard constraints
+    it breaks (with what is missing), the score it would have and its reasons."""
+    matrices = _Matrices((candidate,), (shift,), districts, zone, child_age_limit)
+    violations = []
+    for constraint in HARD_CONSTRAINTS:
+        if not matrices.passes[constraint].all():
+            violations.extend(_violations(constraint, candidate, shift, districts, child_age_limit))
+    return PairEvaluation(
+        candidate_id=candidate.id,
+        shift_id=shift.id,
+        violations=tuple(violations),
+        score=int(matrices.pair_score_units(np.zeros(1, int), np.zeros(1, int))[0])
+        / SCORE_UNITS_PER_POINT,
+        reasons=_reasons(candidate, matrices.wants[0], float(matrices.km[0, 0])),
+    )
