@@ -358,10 +358,13 @@ def _weighted_counts(held, wanted, points):
 
 
 def _all_held(held, required):
-    """Per pair, whether the candidate holds every feature the shift requires."""
-    if held.shape[1] == 0:
-        return np.ones((held.shape[0], required.shape[0]), dtype=bool)
-    return (_as_float(~held) @ _as_float(required).T) == 0
+    """Per pair, whether the candidate holds every feature the shift requires (counted
+    only for the shifts that require something: most require nothing of a kind)."""
+    result = np.ones((held.shape[0], required.shape[0]), dtype=bool)
+    asking = np.flatnonzero(required.any(axis=1))
+    if asking.size:
+        result[:, asking] = (_as_float(~held) @ _as_float(required[asking]).T) == 0
+    return result
 
 
 class _Matrices:
@@ -516,22 +519,29 @@ class _Matrices:
             _weighted_counts(held_languages, helpful, LANGUAGE_POINTS),
         ]
         self._row_points = (BASE_POINTS + FAIRNESS_POINTS / (1.0 + recent)).astype(np.float32)
-        self.rows, self.columns = np.nonzero(eligible)
+        # Pairs as flat indices into the candidates x shifts matrices: one gather a matrix.
+        flat = np.flatnonzero(eligible)
+        self.rows, self.columns = np.divmod(flat, shift_count) if shift_count else (flat, flat)
+        self.pair_units = self._flat_score_units(flat, self.rows, self.columns)
         self.score_units = np.zeros((count, shift_count), dtype=np.int32)
-        self.score_units[self.rows, self.columns] = self.pair_score_units(self.rows, self.columns)
+        self.score_units.reshape(-1)[flat] = self.pair_units
 
     def pair_score_units(self, rows, columns):
         """The score of each pair (rows[i], columns[i]) in whole units (see
         SCORE_UNITS_PER_POINT), eligible or not. Counts of 0/1 features are exact, the
         rest is float32 element by element in one order: a pair scores the same alone as
         in a whole run."""
-        score = np.zeros(len(rows), dtype=np.float32)
+        rows, columns = np.asarray(rows), np.asarray(columns)
+        return self._flat_score_units(rows * len(self.shifts) + columns, rows, columns)
+
+    def _flat_score_units(self, flat, rows, columns):
+        score = np.zeros(len(flat), dtype=np.float32)
         for counts, weight in self._shares:
-            score += counts[rows, columns] * weight[columns]
-        closeness = self.km[rows, columns] * np.float32(-DISTANCE_POINTS / DISTANCE_HORIZON_KM)
+            score += counts.take(flat) * weight.take(columns)
+        closeness = self.km.take(flat) * np.float32(-DISTANCE_POINTS / DISTANCE_HORIZON_KM)
         closeness += np.float32(DISTANCE_POINTS)
         score += np.clip(closeness, 0, DISTANCE_POINTS, out=closeness)
-        score += self._row_points[rows]
+        score += self._row_points.take(rows)
         score *= np.float32(SCORE_UNITS_PER_POINT)
         return np.rint(score, out=score).astype(np.int32)
 
@@ -584,13 +594,17 @@ def solve_assignment(rows, columns, units, capacity, candidate_count):
 
 
 class _Wants(NamedTuple):
-    """What of a shift the reasons name, worked out once a shift, not once a pair."""
+    """What of a shift the reasons name, worked out once a shift, not once a pair; the
+    reasons that do not depend on the graduate are made here, once."""
 
-    badges: tuple  # required first, then preferred
+    badges: tuple  # (badge, its reason): required first, then preferred
     competencies: tuple  # (competency, lowest level asked)
-    languages: tuple  # (code, level): required, then helpful
-    slots: tuple
+    languages: tuple  # (code, level, its reason): required, then helpful
+    slots: tuple  # (slot, its reason), in time order
     sdgs: frozenset
+
+
+NOT_ASKED_RECENTLY = Reason("not_asked_recently")
 
 
 def _wants(shift, slots):
@@ -601,33 +615,35 @@ def _wants(shift, slots):
     languages = dict(sorted(shift.required_languages.items()))
     for code in sorted(shift.helpful_languages):
         languages.setdefault(code, BASIC)
+    badges = dict.fromkeys((*sorted(shift.required_badges), *sorted(shift.preferred_badges)))
     return _Wants(
-        badges=tuple(
-            dict.fromkeys((*sorted(shift.required_badges), *sorted(shift.preferred_badges)))
-        ),
+        badges=tuple((badge, Reason("badge", badge)) for badge in badges),
         competencies=tuple((key, competencies[key]) for key in dict.fromkeys(order)),
-        languages=tuple(languages.items()),
-        slots=tuple(slots),
+        languages=tuple(
+            (code, level, Reason("language", code)) for code, level in languages.items()
+        ),
+        slots=tuple((slot, Reason("available", slot)) for slot in slots),
         sdgs=shift.sdgs,
     )
 
 
 def _reasons(candidate, wants, km):
     held = candidate.badges
-    reasons = [Reason("badge", badge) for badge in wants.badges if badge in held]
-    levels = candidate.competency_levels
-    for competency, level in wants.competencies:
-        reached = levels.get(competency, 0)
-        if reached >= level:
-            reasons.append(Reason("competency", competency, reached))
+    reasons = [reason for badge, reason in wants.badges if badge in held]
+    if wants.competencies:
+        levels = candidate.competency_levels
+        for competency, level in wants.competencies:
+            reached = levels.get(competency, 0)
+            if reached >= level:
+                reasons.append(Reason("competency", competency, reached))
     spoken = candidate.languages
-    for code, level in wants.languages:
+    for code, level, reason in wants.languages:
         if spoken.get(code, 0) >= level:
-            reasons.append(Reason("language", code))
+            reasons.append(reason)
     free = candidate.availability
-    for slot in wants.slots:
+    for slot, reason in wants.slots:
         if slot in free:
-            reasons.append(Reason("available", slot))
+            reasons.append(reason)
             break
     if candidate.district is not None and km != math.inf:
         reasons.append(Reason("district", candidate.district, round(km, 1)))
@@ -635,7 +651,7 @@ def _reasons(candidate, wants, km):
     if shared:
         reasons.append(Reason("interests", tuple(sorted(shared))))
     if candidate.recent_proposals <= 0:
-        reasons.append(Reason("not_asked_recently"))
+        reasons.append(NOT_ASKED_RECENTLY)
     return tuple(reasons)
 
 
@@ -922,12 +938,27 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
     candidates, shifts = tuple(candidates), tuple(shifts)
     matrices = _Matrices(candidates, shifts, districts, zone, child_age_limit)
     rows, columns = matrices.rows, matrices.columns
-    chosen = solve_assignment(
-        rows, columns, matrices.score_units[rows, columns], matrices.capacity, len(candidates)
+    units = matrices.pair_units
+    chosen = solve_assignment(rows, columns, units, matrices.capacity, len(candidates))
+    order = chosen[np.lexsort((rows[chosen], columns[chosen]))]
+    rows, columns, units = rows[order], columns[order], units[order]
+    # Plain Python values in one go: indexing arrays pair by pair is slow.
+    people, places, wants = matrices.candidates, matrices.shifts, matrices.wants
+    proposals = tuple(
+        Proposal(
+            people[row].id,
+            places[column].id,
+            score / SCORE_UNITS_PER_POINT,
+            _reasons(people[row], wants[column], km),
+        )
+        for row, column, score, km in zip(
+            rows.tolist(),
+            columns.tolist(),
+            units.tolist(),
+            matrices.km[rows, columns].tolist(),
+            strict=True,
+        )
     )
-    rows, columns = rows[chosen], columns[chosen]
-    order = np.lexsort((rows, columns))
-    proposals = tuple(_proposal(matrices, int(rows[i]), int(columns[i])) for i in order)
     return MatchResult(matrices, proposals, districts, zone, child_age_limit)
 
 
