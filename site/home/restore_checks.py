@@ -84,21 +84,8 @@ def count_rows(table):
         return cursor.fetchone()[0]
 
 
-STATEMENT_FIELDS = (
-    "id",
-    "user_id",
-    "verb_id",
-    "object_id",
-    "block_id",
-    "lesson_key",
-    "is_root",
-    "score_scaled",
-    "success",
-    "completion",
-    "timestamp",
-    "stored",
-    "statement",
-)
+# Everything stored of a statement, column by column (the model's own field list).
+STATEMENT_FIELDS = tuple(field.attname for field in LearningStatement._meta.concrete_fields)
 
 
 def _statement_text(row):
