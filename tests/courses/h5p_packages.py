@@ -1,14 +1,36 @@
 """Builders of H5P packages for the tests: real fixtures, rewritten or broken on purpose."""
 
+import configparser
 import io
 import json
+import os
 import struct
 import zipfile
 from pathlib import Path
 
 from django.conf import settings
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "h5p"
+REPO_DIR = Path(__file__).resolve().parents[2]
+
+
+def shared_folder():
+    """The workplace's ``shared/`` folder (tests may read it; the demo never does): named
+    by MANABI_SHARED_DIR, else beside this checkout, else beside the checkout this one was
+    cloned from (``git clone . "$(mktemp -d)"`` puts a clone where no ``../shared`` is)."""
+    if named := os.environ.get("MANABI_SHARED_DIR"):
+        return Path(named)
+    beside = REPO_DIR.parent / "shared"
+    if beside.is_dir():
+        return beside
+    git_config = configparser.ConfigParser(strict=False, interpolation=None)
+    git_config.read(REPO_DIR / ".git" / "config")
+    origin = git_config.get('remote "origin"', "url", fallback="")
+    if origin and Path(origin).is_dir():
+        return Path(origin).resolve().parent / "shared"
+    return beside
+
+
+FIXTURES = shared_folder() / "fixtures" / "h5p"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.h5p"))
 
 TINY_LIBRARY = {

@@ -10,7 +10,6 @@ under the block's activity id.
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,10 +17,10 @@ from playwright.sync_api import expect
 
 from courses.h5p.services import import_h5p_package
 from courses.models import LessonPage
+from tests.courses.h5p_packages import FIXTURES
 from tests.factories import make_course
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-H5P_FIXTURES = REPO_DIR.parent / "shared" / "fixtures" / "h5p"
+H5P_FIXTURES = FIXTURES
 PACKAGES = sorted(path.name for path in H5P_FIXTURES.glob("*.h5p"))
 OFF_SITE_SCRIPT = re.compile(r"^Loading the script 'https://")
 CHECK_BUTTON = re.compile(r"^\s*(確認|Check)\b")

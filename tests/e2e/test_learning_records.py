@@ -15,7 +15,6 @@ import json
 import re
 import uuid
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -25,10 +24,10 @@ from playwright.sync_api import expect
 from courses.h5p.services import import_h5p_package
 from courses.models import LessonPage
 from learners.models import ActivityResult, CourseCompletion, LearningStatement, LessonProgress
+from tests.courses.h5p_packages import FIXTURES
 from tests.factories import TEST_PASSWORD, make_course, make_learner
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-H5P_FIXTURES = REPO_DIR.parent / "shared" / "fixtures" / "h5p"
+H5P_FIXTURES = FIXTURES
 CHECK_BUTTON = re.compile(r"^\s*(確認|Check)\b")
 RETRY_BUTTON = re.compile(r"^\s*(もう一度|Retry)\b")
 QUEUE_PREFIX = "manabi.xapi.queue."
