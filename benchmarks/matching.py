@@ -202,7 +202,7 @@ def build_city(seed):
     labels = Labels(
         badges={number: Label(f"バッジ{number}", f"Badge {number}") for number in badges},
         competencies={number: Label(ja, en) for number, _code, ja, en in competencies},
-        districts={code: Label(ja, en) for code, ja, _kana, en in KOMATSU_DISTRICTS},
+        districts={code: Label(ja, en) for code, ja, _kana, en, *_centre in KOMATSU_DISTRICTS},
         languages={code: Label(ja, en) for code, _own, ja, en in SPOKEN_LANGUAGES},
     )
     return candidates, shifts, districts, labels

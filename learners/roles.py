@@ -68,6 +68,25 @@ COURSE_REPORTS = (permissions.VIEW_COURSE_REPORT, permissions.EXPORT_COURSE_REPO
 # send a failed mail again.
 OUTBOX = ("outbox.view_outboxmessage", "outbox.resend_outboxmessage")
 
+# Coordinators act for their own organisations only (opportunities.permissions); with
+# ``act_for_all_organisations`` City staff act for every one, and add organisations.
+COORDINATION = (
+    "opportunities.view_organisation",
+    "opportunities.change_organisation",
+    "opportunities.view_opportunity",
+    "opportunities.add_opportunity",
+    "opportunities.change_opportunity",
+    "opportunities.delete_opportunity",
+    "opportunities.view_matchingrun",
+    "opportunities.add_matchingrun",
+    "opportunities.view_proposal",
+    "opportunities.change_proposal",
+)
+CITY_COORDINATION = COORDINATION + (
+    "opportunities.add_organisation",
+    "opportunities.act_for_all_organisations",
+)
+
 ROLES = (
     Role(
         LEARNER,
@@ -135,7 +154,7 @@ ROLES = (
         COORDINATOR,
         _("Coordinator"),
         _("City, NPO and community staff who match graduates with local activities."),
-        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW + COURSE_REPORTS,
+        model_permissions=ADMIN_ACCESS + REFERENCE_VIEW + COURSE_REPORTS + COORDINATION,
         collection_permissions=("wagtailimages.add_image", "wagtailimages.choose_image"),
     ),
     Role(
@@ -155,7 +174,8 @@ ROLES = (
             "learners.change_badgeaward",
             "curriculum.change_badgeissuer",
         )
-        + OUTBOX,
+        + OUTBOX
+        + CITY_COORDINATION,
         collection_permissions=("wagtailimages.choose_image", "wagtaildocs.choose_document"),
     ),
 )

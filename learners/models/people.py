@@ -21,6 +21,13 @@ class District(models.Model):
     name_kana = models.CharField(_("reading (kana)"), max_length=60)
     name_en = models.CharField(_("name (romanised)"), max_length=60)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The district's approximate centre: matching measures how far apart districts are.
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]

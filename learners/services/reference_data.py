@@ -11,30 +11,32 @@ from learners.models import (
     SpokenLanguage,
 )
 
-# (code, Japanese, kana, romanised) — districts (地区) of Komatsu City.
+# (code, Japanese, kana, romanised, latitude, longitude) — districts (地区) of Komatsu
+# City. The coordinates are each district's approximate centre (read off a map to about
+# 500 m, not survey data): matching uses them only to tell near districts from far ones.
 KOMATSU_DISTRICTS = [
-    ("rojo", "芦城", "ろじょう", "Rojo"),
-    ("wakamatsu", "稚松", "わかまつ", "Wakamatsu"),
-    ("shoyo", "松陽", "しょうよう", "Shoyo"),
-    ("nawashiro", "苗代", "なわしろ", "Nawashiro"),
-    ("miyuki", "御幸", "みゆき", "Miyuki"),
-    ("mukaimotoori", "向本折", "むかいもとおり", "Mukaimotoori"),
-    ("ataka", "安宅", "あたか", "Ataka"),
-    ("itazu", "板津", "いたづ", "Itazu"),
-    ("imae", "今江", "いまえ", "Imae"),
-    ("awazu", "粟津", "あわづ", "Awazu"),
-    ("nata", "那谷", "なた", "Nata"),
-    ("kiba", "木場", "きば", "Kiba"),
-    ("tsukizu", "月津", "つきづ", "Tsukizu"),
-    ("yatano", "矢田野", "やたの", "Yatano"),
-    ("fuzu", "符津", "ふづ", "Fuzu"),
-    ("rendaiji", "蓮代寺", "れんだいじ", "Rendaiji"),
-    ("kokufu", "国府", "こくふ", "Kokufu"),
-    ("nakaumi", "中海", "なかうみ", "Nakaumi"),
-    ("nishio", "西尾", "にしお", "Nishio"),
-    ("kushi", "串", "くし", "Kushi"),
-    ("araya", "荒屋", "あらや", "Araya"),
-    ("hizue", "日末", "ひずえ", "Hizue"),
+    ("rojo", "芦城", "ろじょう", "Rojo", 36.402, 136.447),
+    ("wakamatsu", "稚松", "わかまつ", "Wakamatsu", 36.41, 136.447),
+    ("shoyo", "松陽", "しょうよう", "Shoyo", 36.414, 136.456),
+    ("nawashiro", "苗代", "なわしろ", "Nawashiro", 36.404, 136.461),
+    ("miyuki", "御幸", "みゆき", "Miyuki", 36.418, 136.44),
+    ("mukaimotoori", "向本折", "むかいもとおり", "Mukaimotoori", 36.417, 136.428),
+    ("ataka", "安宅", "あたか", "Ataka", 36.428, 136.413),
+    ("itazu", "板津", "いたづ", "Itazu", 36.425, 136.476),
+    ("imae", "今江", "いまえ", "Imae", 36.396, 136.471),
+    ("awazu", "粟津", "あわづ", "Awazu", 36.344, 136.43),
+    ("nata", "那谷", "なた", "Nata", 36.331, 136.45),
+    ("kiba", "木場", "きば", "Kiba", 36.363, 136.47),
+    ("tsukizu", "月津", "つきづ", "Tsukizu", 36.352, 136.413),
+    ("yatano", "矢田野", "やたの", "Yatano", 36.366, 136.432),
+    ("fuzu", "符津", "ふづ", "Fuzu", 36.381, 136.441),
+    ("rendaiji", "蓮代寺", "れんだいじ", "Rendaiji", 36.385, 136.462),
+    ("kokufu", "国府", "こくふ", "Kokufu", 36.391, 136.51),
+    ("nakaumi", "中海", "なかうみ", "Nakaumi", 36.378, 136.54),
+    ("nishio", "西尾", "にしお", "Nishio", 36.356, 136.562),
+    ("kushi", "串", "くし", "Kushi", 36.371, 136.392),
+    ("araya", "荒屋", "あらや", "Araya", 36.395, 136.425),
+    ("hizue", "日末", "ひずえ", "Hizue", 36.417, 136.398),
 ]
 
 # (code, own name, Japanese, English) — languages residents speak.
@@ -64,17 +66,23 @@ class RoleSetupError(RuntimeError):
 
 @transaction.atomic
 def ensure_districts():
-    """Create Komatsu's districts; rows staff have edited are left as they are."""
-    for sort_order, (code, name_ja, name_kana, name_en) in enumerate(KOMATSU_DISTRICTS, 1):
-        District.objects.get_or_create(
+    """Create Komatsu's districts; rows staff have edited are left as they are, except
+    that a district without a centre gets the one listed here."""
+    rows = enumerate(KOMATSU_DISTRICTS, 1)
+    for sort_order, (code, name_ja, name_kana, name_en, latitude, longitude) in rows:
+        district, _created = District.objects.get_or_create(
             code=code,
             defaults={
                 "name_ja": name_ja,
                 "name_kana": name_kana,
                 "name_en": name_en,
                 "sort_order": sort_order,
+                "latitude": latitude,
+                "longitude": longitude,
             },
         )
+        if district.latitude is None:
+            District.objects.filter(pk=district.pk).update(latitude=latitude, longitude=longitude)
 
 
 @transaction.atomic

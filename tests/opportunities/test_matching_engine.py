@@ -49,7 +49,7 @@ DISTRICTS = DistrictMap(
 LABELS = Labels(
     badges={KIBAGATA_BADGE: Label("木場潟水質調査", "Kibagata water-quality survey")},
     competencies={WATER_SURVEY: Label("水環境調査", "Water-environment survey")},
-    districts={code: Label(ja, en) for code, ja, _kana, en in KOMATSU_DISTRICTS},
+    districts={code: Label(ja, en) for code, ja, _kana, en, *_centre in KOMATSU_DISTRICTS},
     languages={code: Label(ja, en) for code, _own, ja, en in SPOKEN_LANGUAGES},
 )
 SATURDAY = datetime(2026, 12, 5, tzinfo=TOKYO)  # a Saturday
