@@ -11,6 +11,9 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from curriculum.models import in_active_language
+from search.tokens import normalize_text
+
+SEARCHED_FIELDS = {"title_ja", "title_en", "description_ja", "description_en"}
 
 
 class LanguageLevel(models.IntegerChoices):
@@ -126,6 +129,9 @@ class Opportunity(ClusterableModel):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The titles and descriptions (both languages) in search.tokens' normalised form,
+    # for the keyword filter of the public list; save() keeps it current.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = OpportunityQuerySet.as_manager()
 
@@ -156,6 +162,17 @@ class Opportunity(ClusterableModel):
 
     def get_absolute_url(self):
         return reverse("opportunities:detail", args=[self.pk])
+
+    def normalised_search_text(self):
+        parts = (self.title_ja, self.title_en, self.description_ja, self.description_en)
+        return normalize_text(" ".join(part for part in parts if part))
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.normalised_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
