@@ -856,22 +856,12 @@ class MatchResult:
         """Why the run proposes nobody, in ``language``; None when someone is eligible."""
         if self.eligible_pair_count:
             return None
-        with translation.override(language):
-            if not self.candidate_count:
-                return gettext("Nobody is eligible: no graduate has a matching profile.")
-            if not self._matrices.capacity.any():
-                return gettext("Nobody is eligible: no shift has places left.")
-            worst = self.exclusions[0]
-            if worst.graduates == 0:
-                return gettext(
-                    "Nobody is eligible: every graduate meets some of each shift's "
-                    "requirements, but none meets all of any one shift's."
-                )
-            return gettext("Nobody is eligible: %(main_reason)s.") % {
-                "main_reason": _exclusion_text(
-                    worst.constraint, worst.graduates, self.candidate_count
-                )
-            }
+        return explain_nobody_eligible(
+            self.exclusions,
+            candidate_count=self.candidate_count,
+            has_open_shift=bool(self._matrices.capacity.any()),
+            language=language,
+        )
 
     def alternatives(self, limit=3):
         """{shift id: up to ``limit`` eligible graduates left without a proposal in this
@@ -892,31 +882,14 @@ class MatchResult:
         return found
 
     def evaluate_added_pair(self, candidate, shift):
-        """A pair a coordinator adds by hand: as :func:`evaluate_pair`, and also whether
-        the graduate already has a proposal in this run and whether the shift's places are
-        all taken by this run's proposals."""
-        evaluation = evaluate_pair(
+        """A pair a coordinator adds by hand to this run: see :func:`evaluate_added_pair`."""
+        return evaluate_added_pair(
             candidate,
             shift,
+            self.proposals,
             districts=self._districts,
             zone=self._zone,
             child_age_limit=self._child_age_limit,
-        )
-        extra = []
-        if any(p.candidate_id == candidate.id and p.shift_id != shift.id for p in self.proposals):
-            extra.append(Violation(PROPOSED_ELSEWHERE))
-        taken = sum(
-            p.shift_id == shift.id and p.candidate_id != candidate.id for p in self.proposals
-        )
-        full = Violation(SHIFT_FULL)
-        if taken >= shift.capacity and full not in evaluation.violations:
-            extra.append(full)
-        return PairEvaluation(
-            candidate_id=evaluation.candidate_id,
-            shift_id=evaluation.shift_id,
-            violations=evaluation.violations + tuple(extra),
-            score=evaluation.score,
-            reasons=evaluation.reasons,
         )
 
 
@@ -1010,3 +983,54 @@ def evaluate_pair(
         / SCORE_UNITS_PER_POINT,
         reasons=_reasons(candidate, matrices.wants[0], float(matrices.km[0, 0])),
     )
+
+
+def evaluate_added_pair(
+    candidate,
+    shift,
+    proposals,
+    *,
+    districts,
+    zone=TOKYO,
+    child_age_limit=DEFAULT_CHILD_AGE_LIMIT,
+):
+    """A pair a coordinator adds by hand to a run whose ``proposals`` (pairs with
+    ``candidate_id`` and ``shift_id``) are given: as :func:`evaluate_pair`, and also
+    whether the graduate already has a proposal in the run elsewhere and whether the
+    shift's places are all taken by the run's proposals."""
+    evaluation = evaluate_pair(
+        candidate, shift, districts=districts, zone=zone, child_age_limit=child_age_limit
+    )
+    extra = []
+    if any(p.candidate_id == candidate.id and p.shift_id != shift.id for p in proposals):
+        extra.append(Violation(PROPOSED_ELSEWHERE))
+    taken = sum(p.shift_id == shift.id and p.candidate_id != candidate.id for p in proposals)
+    full = Violation(SHIFT_FULL)
+    if taken >= shift.capacity and full not in evaluation.violations:
+        extra.append(full)
+    return PairEvaluation(
+        candidate_id=evaluation.candidate_id,
+        shift_id=evaluation.shift_id,
+        violations=evaluation.violations + tuple(extra),
+        score=evaluation.score,
+        reasons=evaluation.reasons,
+    )
+
+
+def explain_nobody_eligible(exclusions, *, candidate_count, has_open_shift, language):
+    """Why a run with no eligible pair proposes nobody, in ``language``, from its
+    ``exclusions`` (Exclusions, most first: ``MatchResult.exclusions``, or as stored)."""
+    with translation.override(language):
+        if not candidate_count:
+            return gettext("Nobody is eligible: no graduate has a matching profile.")
+        if not has_open_shift:
+            return gettext("Nobody is eligible: no shift has places left.")
+        worst = max(exclusions, key=lambda item: item.graduates, default=None)
+        if worst is None or worst.graduates == 0:
+            return gettext(
+                "Nobody is eligible: every graduate meets some of each shift's "
+                "requirements, but none meets all of any one shift's."
+            )
+        return gettext("Nobody is eligible: %(main_reason)s.") % {
+            "main_reason": _exclusion_text(worst.constraint, worst.graduates, candidate_count)
+        }
