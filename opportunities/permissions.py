@@ -57,6 +57,9 @@ class OrganisationScopedPolicy(ModelPermissionPolicy):
             return self.model._default_manager.none()
         return self.model._default_manager.filter(self._own(user)).distinct()
 
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
     def user_has_any_permission_for_instance(self, user, actions, instance):
         if not self.user_has_any_permission(user, actions):
             return False
