@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     # Only /curriculum/competencies/…: /curriculum/ itself is a page of the tree.
     path("curriculum/", include("curriculum.urls")),
+    path("opportunities/", include("opportunities.urls")),
     # Wagtail serves every other path from the page tree: keep it last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,
