@@ -6,18 +6,19 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from opportunities.admin_views import MatchingRunViewSet
 from opportunities.models import Opportunity, Organisation
-from opportunities.permissions import (
-    acts_for_all,
-    opportunity_policy,
-    organisation_policy,
-    organisations_of,
-)
+from opportunities.permissions import acts_for_all, organisations_of
 
 # Which permission each kind of view asks of the object it shows.
 OBJECT_ACTIONS = {
@@ -103,28 +104,31 @@ class OrganisationForm(WagtailAdminModelForm):
 
 class OrganisationViewSet(ScopedViewSet):
     model = Organisation
-    permission_policy = organisation_policy
     icon = "group"
     menu_label = _("Organisations")
     menu_order = 100
     list_display = ["name_ja", "name_en", "kind", "district"]
     list_filter = ["kind", "district"]
     search_fields = ["name_ja", "name_en"]
-    form_fields = [
-        "name_ja",
-        "name_en",
-        "kind",
-        "district",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "website",
-        "coordinators",
-    ]
-
-    def get_form_class(self, for_update=False):
-        self.base_form_class = OrganisationForm
-        return super().get_form_class(for_update)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name_ja"),
+            FieldPanel("name_en"),
+            FieldPanel("kind"),
+            FieldPanel("district"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("contact_name"),
+                    FieldPanel("contact_email"),
+                    FieldPanel("contact_phone"),
+                    FieldPanel("website"),
+                ],
+                heading=_("Contact"),
+            ),
+            FieldPanel("coordinators", widget=forms.CheckboxSelectMultiple),
+        ],
+        base_form_class=OrganisationForm,
+    )
 
 
 class OpportunityForm(WagtailAdminModelForm):
@@ -138,62 +142,60 @@ class OpportunityForm(WagtailAdminModelForm):
 
 class OpportunityViewSet(ScopedViewSet):
     model = Opportunity
-    permission_policy = opportunity_policy
     icon = "date"
     menu_label = _("Opportunities")
     menu_order = 200
     list_display = ["title_ja", "organisation", "district", "status"]
     list_filter = ["status", "organisation", "district"]
     search_fields = ["title_ja", "title_en", "description_ja"]
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("organisation"),
-                FieldPanel("title_ja"),
-                FieldPanel("title_en"),
-                FieldPanel("description_ja"),
-                FieldPanel("description_en"),
-                FieldPanel("status"),
-            ],
-            heading=_("The role"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("district"),
-                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
-            ],
-            heading=_("Where"),
-        ),
-        InlinePanel("shifts", heading=_("Shifts"), label=_("Shift"), min_num=1),
-        MultiFieldPanel(
-            [
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("required_badges"),
-                FieldPanel("preferred_badges"),
-            ],
-            heading=_("SDGs and badges"),
-        ),
-        InlinePanel(
-            "competency_requirements",
-            heading=_("Competencies"),
-            label=_("Competency"),
-        ),
-        InlinePanel("language_requirements", heading=_("Languages"), label=_("Language")),
-        MultiFieldPanel(
-            [
-                FieldPanel("life_stages", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("min_age"),
-                FieldPanel("minors_need_guardian_consent"),
-                FieldPanel("physical_intensity"),
-                FieldPanel("accessibility_notes"),
-            ],
-            heading=_("Who can take part"),
-        ),
-    ]
-
-    def get_form_class(self, for_update=False):
-        self.base_form_class = OpportunityForm
-        return super().get_form_class(for_update)
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("organisation"),
+                    FieldPanel("title_ja"),
+                    FieldPanel("title_en"),
+                    FieldPanel("description_ja"),
+                    FieldPanel("description_en"),
+                    FieldPanel("status"),
+                ],
+                heading=_("The role"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("district"),
+                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                ],
+                heading=_("Where"),
+            ),
+            InlinePanel("shifts", heading=_("Shifts"), label=_("Shift"), min_num=1),
+            MultiFieldPanel(
+                [
+                    FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("required_badges"),
+                    FieldPanel("preferred_badges"),
+                ],
+                heading=_("SDGs and badges"),
+            ),
+            InlinePanel(
+                "competency_requirements",
+                heading=_("Competencies"),
+                label=_("Competency"),
+            ),
+            InlinePanel("language_requirements", heading=_("Languages"), label=_("Language")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("life_stages", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("min_age"),
+                    FieldPanel("minors_need_guardian_consent"),
+                    FieldPanel("physical_intensity"),
+                    FieldPanel("accessibility_notes"),
+                ],
+                heading=_("Who can take part"),
+            ),
+        ],
+        base_form_class=OpportunityForm,
+    )
 
 
 class LocalActivitiesGroup(ModelViewSetGroup):

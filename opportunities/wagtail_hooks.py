@@ -3,8 +3,15 @@ defines."""
 
 from django.contrib.auth.models import Permission
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
 
-from opportunities import viewsets
+from opportunities import permissions, viewsets
+from opportunities.models import MatchingRun, Opportunity, Organisation, Proposal
+
+register_permission_policy(Organisation, permissions.organisation_policy)
+register_permission_policy(Opportunity, permissions.opportunity_policy)
+register_permission_policy(MatchingRun, permissions.matching_run_policy)
+register_permission_policy(Proposal, permissions.proposal_policy)
 
 
 @hooks.register("register_admin_viewset")

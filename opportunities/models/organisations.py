@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from curriculum.models import in_active_language
 
 
+class HttpsURLField(models.URLField):
+    """A web address; typed without a scheme it is taken as https (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class Organisation(models.Model):
     """A 町内会, 公民館, 老人会, NPO, school, company or city department.
 
@@ -35,7 +42,7 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
-    website = models.URLField(_("web site"), blank=True)
+    website = HttpsURLField(_("web site"), blank=True)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
