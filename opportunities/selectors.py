@@ -51,7 +51,8 @@ class OpportunityFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("On or after"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input sends and shows ISO dates whatever the language's own format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Activities with a date on this day or later."),
     )
     language = forms.ModelChoiceField(

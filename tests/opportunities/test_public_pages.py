@@ -359,6 +359,19 @@ def test_the_list_is_in_japanese_by_default_and_english_under_en(client, partner
     assert "Kibagata water-quality survey" in english
 
 
+def test_the_date_filter_keeps_its_iso_value_in_every_language(client, partnership):
+    make_opportunity(partnership, shifts=((40, 5),))
+    chosen = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+
+    response = client.get("/pt-br/opportunities/", {"date_from": chosen})
+
+    assert listed(response) == ["木場潟の水質調査"]
+    page = response.content.decode()
+    assert f'value="{chosen}"' in page
+    assert 'aria-describedby="id_date_from_helptext"' in page
+    assert 'id="id_date_from_helptext"' in page
+
+
 def test_the_header_links_to_the_list(client, reference_data):
     page = client.get("/en/search/").content.decode()
     assert '<a href="/en/opportunities/">Local activities</a>' in page
