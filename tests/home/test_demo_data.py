@@ -22,7 +22,7 @@ def test_demo_data_loads_once_shows_progress_and_accounts_log_in(client, capsys)
     counts = (User.objects.count(), LearnerProfile.objects.count(), ConsentRecord.objects.count())
     assert counts[0] == 8 + 20
     assert counts[1] == counts[0]
-    assert "[4/6] Demo learners" in first_output
+    assert "[4/7] Demo learners" in first_output
     assert "learners: 20/20" in first_output
     assert "faculty@demo.manabi.example" in first_output
 
@@ -58,7 +58,7 @@ def test_demo_learners_span_stages_districts_and_languages(capsys):
 
 def test_the_demo_learner_has_a_real_record_to_look_at(client, capsys):
     call_command("load_demo_data", "--learners", "10", "--courses", "4", "--seed", "7")
-    assert "[6/6] Learning records" in capsys.readouterr().out
+    assert "[6/7] Learning records" in capsys.readouterr().out
     learner = User.objects.get(username="learner")
     assert CourseCompletion.objects.filter(user=learner).count() >= 1
     assert LearningStatement.objects.filter(user__username__startswith="demo-learner-").exists()

@@ -17,6 +17,7 @@ from home.services import ensure_site_structure
 from learners import demo as learners_demo
 from learners.demo_records import create_demo_learning_records
 from learners.services.reference_data import ensure_learner_reference_data
+from opportunities import demo as opportunities_demo
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *_args, seed, learners, courses, random_staff_passwords, **_options):
         rng = learners_demo.new_random(seed)
-        steps = 6
+        steps = 7
         self.stdout.write(self.style.MIGRATE_HEADING(f"Loading the Manabi demo (seed {seed})"))
 
         self.stdout.write(f"[1/{steps}] Pages, locales and site")
@@ -93,6 +94,15 @@ class Command(BaseCommand):
         )
         progress.finish()
 
+        self.stdout.write(
+            f"[7/{steps}] Local activities: organisations, opportunities and matching profiles"
+        )
+        progress = ProgressBar(self.stdout, "items", opportunities_demo.progress_total())
+        activities = opportunities_demo.create_demo_opportunities(
+            learners_demo.new_random(f"{seed}-opportunities"), on_progress=progress.advance
+        )
+        progress.finish()
+
         self.stdout.write("")
         if random_staff_passwords:
             heading = (
@@ -124,4 +134,11 @@ class Command(BaseCommand):
             f"{curriculum['programmes']} new stage programmes, {curriculum['badges']} new badges."
         )
         self.stdout.write(f"  {with_records} learners with new learning records.")
+        self.stdout.write(
+            f"  {activities['organisations']} new organisations, "
+            f"{activities['opportunities']} new opportunities ({activities['shifts']} shifts), "
+            f"{activities['profiles']} new matching profiles, "
+            f"{activities['placements']} placements; "
+            f"{activities['open_to_offers']} graduates open to offers."
+        )
         self.stdout.write("Open http://127.0.0.1:8000/ (English: /en/, admin: /cms/).")
