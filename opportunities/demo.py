@@ -502,8 +502,8 @@ DEMO_OPPORTUNITIES = (
         "of the course on healthy ageing and frailty prevention.",
         sdgs=(3, 10, 11),
         shifts=(
-            DemoShift(THU, "14:00", "15:30", 1, "稚松公民館 和室", 2),
-            DemoShift(THU, "14:00", "15:30", 3, "稚松公民館 和室", 2),
+            DemoShift(THU, "14:00", "15:30", 1, "稚松公民館 和室", 3),
+            DemoShift(THU, "14:00", "15:30", 3, "稚松公民館 和室", 3),
         ),
         required_badges=("健康長寿",),
         competencies=(("INC-CARE", 2, False),),
@@ -522,8 +522,8 @@ DEMO_OPPORTUNITIES = (
         "residents come from abroad.",
         sdgs=(11, 12),
         shifts=(
-            DemoShift(TUE, "07:30", "08:30", 1, "向本折町 第3ごみステーション", 2),
-            DemoShift(FRI, "07:30", "08:30", 1, "今江町 第5ごみステーション", 2),
+            DemoShift(TUE, "07:30", "08:30", 1, "向本折町 第3ごみステーション", 3),
+            DemoShift(FRI, "07:30", "08:30", 1, "今江町 第5ごみステーション", 3),
         ),
         preferred_badges=("ごみダイエット", "やさしい日本語"),
         competencies=(("ENV-3R", 2, False), ("INC-MULTI", 1, False)),
@@ -538,7 +538,7 @@ DEMO_OPPORTUNITIES = (
         "Guide school classes around Ecology Park Komatsu, which makes electricity from "
         "the heat of burning waste.",
         sdgs=(7, 12),
-        shifts=(DemoShift(FRI, "10:00", "11:30", 2, "エコロジーパークこまつ 見学者入口", 2),),
+        shifts=(DemoShift(FRI, "10:00", "11:30", 2, "エコロジーパークこまつ 見学者入口", 3),),
         preferred_badges=("ごみダイエット",),
         competencies=(("ENV-3R", 2, False),),
         status=Opportunity.Status.DRAFT,
