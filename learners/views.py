@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from courses.field_activities import CheckInRefused, verify_check_in
 from courses.selectors import course_in_active_language
 from curriculum.ruby import strip_ruby
+from learners import dashboard_links
 from learners.forms import CompleteLearnerProfileForm, LearnerProfileForm
 from learners.models import BadgeAward
 from learners.open_badges import assertion_json, badge_png, bake_png, issuer_json
@@ -31,10 +32,16 @@ def dashboard(request):
     profile = learner_profile_for(request.user)
     if profile is None:
         return redirect("learners:profile")
+    # The page header and the cards read request.user.learner_profile: this one, not another query.
+    request.user.learner_profile = profile
     return TemplateResponse(
         request,
         "learners/dashboard.html",
-        {"profile": profile, "dashboard": learner_dashboard(request.user)},
+        {
+            "profile": profile,
+            "dashboard": learner_dashboard(request.user),
+            "more_links": dashboard_links.links_for(request.user),
+        },
     )
 
 

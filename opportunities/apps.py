@@ -15,3 +15,9 @@ class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = _("Opportunities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from learners import dashboard_links
+        from opportunities.profile_views import matching_profile_dashboard_link
+
+        dashboard_links.register(matching_profile_dashboard_link)

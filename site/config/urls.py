@@ -15,6 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home.views import health_check
 from learners import badge_views, xapi_views
 from learners import views as learners_views
+from opportunities import profile_views
 from search import views as search_views
 
 urlpatterns = [
@@ -34,6 +35,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("me/matching-profile/", profile_views.edit_matching_profile, name="matching_profile"),
     path("me/", include("learners.urls")),
     path("checkin/<str:token>/", learners_views.check_in, name="check_in"),
     path("badges/verify/", badge_views.verify, name="verify_badge"),
