@@ -16,8 +16,10 @@ dataclasses below, calls :func:`match`, and stores what comes back.
 3. The assignment maximises the total score with at most one proposal per graduate per run
    and no shift over its remaining capacity.
 
-Both matrices (graduates x shifts) are built with NumPy, one array operation per
-constraint or score component; only the chosen pairs' reasons are assembled one by one.
+Each graduate's and each shift's features are read once into NumPy arrays (sets as bit
+sets); the eligibility matrix (graduates x shifts) takes a few array operations per
+constraint, the scores are worked out for the eligible pairs only, and only the chosen
+pairs' reasons are assembled one by one.
 
 The solver is OR-Tools' min-cost flow (``SimpleMinCostFlow``), not SciPy's
 ``linear_sum_assignment``: the flow network has an arc only for each *eligible* pair, so
@@ -346,70 +348,107 @@ def _levels_reached(level_maps, vocabulary):
     return held[:, feature_keys] >= levels[None, :]
 
 
-def _as_float(matrix):
-    return matrix.astype(np.float32)
+def _bits(membership):
+    """Each row of a boolean matrix as a bit set, rows x words: with n-bit words, feature f
+    is bit f % n of word f // n. Words are as narrow as the vocabulary allows (8, 16, 32 or
+    64 bits): a pass matrix is worked out word by word over every pair."""
+    packed = np.packbits(membership, axis=1, bitorder="little")
+    width = next((size for size in (1, 2, 4) if packed.shape[1] <= size), 8)
+    words = np.zeros((membership.shape[0], -(-max(packed.shape[1], 1) // width) * width), np.uint8)
+    words[:, : packed.shape[1]] = packed
+    return words.view(f"<u{width}")
 
 
-def _weighted_counts(held, wanted, points):
-    """(per pair, how many of the shift's wanted features the candidate holds; per shift,
-    the points each is worth: ``points`` shared among them)."""
-    weight = (points / np.maximum(wanted.sum(axis=1), 1)).astype(np.float32)
-    return _as_float(held) @ _as_float(wanted).T, weight
+def _shared_counts(held, wanted, rows, columns):
+    """Per pair (rows[i], columns[i]), how many features of ``wanted[columns[i]]`` the
+    candidate ``held``: the bits both sets have."""
+    both = held[rows]
+    both &= wanted[columns]
+    return np.bitwise_count(both).sum(axis=1, dtype=np.int64)
 
 
-def _all_held(held, required):
-    """Per pair, whether the candidate holds every feature the shift requires (counted
-    only for the shifts that require something: most require nothing of a kind)."""
-    result = np.ones((held.shape[0], required.shape[0]), dtype=bool)
+def _weights(wanted, points):
+    """Per shift, the points each wanted feature is worth: ``points`` shared among them."""
+    wanted_counts = np.bitwise_count(wanted).sum(axis=1, dtype=np.int64)
+    return (points / np.maximum(wanted_counts, 1)).astype(np.float32)
+
+
+def _keep_all_held(met, held, required):
+    """met &= whether the candidate holds every feature the shift requires, counted only
+    for the shifts that require something (most require nothing of a kind)."""
     asking = np.flatnonzero(required.any(axis=1))
-    if asking.size:
-        result[:, asking] = (_as_float(~held) @ _as_float(required[asking]).T) == 0
-    return result
+    if not asking.size:
+        return
+    lacking = ~held
+    required = required[asking]
+    holds = np.ones((held.shape[0], asking.size), dtype=bool)
+    for word in range(held.shape[1]):
+        holds &= (lacking[:, word, None] & required[None, :, word]) == 0
+    met[:, asking] &= holds
+
+
+def _keep_any_shared(met, held, wanted):
+    """met &= whether the candidate's set and the shift's share a feature."""
+    if held.shape[1] == 1:
+        met &= (held[:, :1] & wanted[None, :, 0]) != 0
+        return
+    shared = np.zeros(met.shape, dtype=bool)
+    for word in range(held.shape[1]):
+        shared |= (held[:, word, None] & wanted[None, :, word]) != 0
+    met &= shared
 
 
 class _Matrices:
-    """Every per-constraint pass matrix and the score matrix of candidates x shifts."""
+    """The candidates x shifts matrices of one run: which pairs are eligible, and the
+    score of every eligible pair.
+
+    Each graduate's and each shift's features are read once into arrays (sets as bit
+    sets: a word per 8 to 64 features); a pair's verdict on a constraint and its score
+    are array operations over those. Only the eligible matrix is dense: per-constraint
+    pass matrices are worked out when asked (``passes``: exclusions and single pairs),
+    and scores, distances included, only for the eligible pairs."""
 
     def __init__(self, candidates, shifts, districts, zone, child_age_limit):
         count, shift_count = len(candidates), len(shifts)
         self.candidates, self.shifts = candidates, shifts
         self.shift_slots = [_slots_of(shift, zone) for shift in shifts]
         self.wants = [_wants(s, slots) for s, slots in zip(shifts, self.shift_slots, strict=True)]
-        passes = {}
 
-        consent = np.fromiter((c.consent for c in candidates), bool, count)
-        child = np.fromiter(
+        self._consent = np.fromiter((c.consent for c in candidates), bool, count)
+        self._not_child = ~np.fromiter(
             (c.is_child or (c.age is not None and c.age < child_age_limit) for c in candidates),
             bool,
             count,
         )
-        passes[CONSENT] = consent[:, None]
-        passes[CHILD] = ~child[:, None]
 
-        # Life stage and minimum age.
-        # A shift open to every stage asks for the stage None, which everybody holds.
-        stage_vocabulary = _vocabulary([None, *(stage for s in shifts for stage in s.life_stages)])
-        stages = _membership([(None, c.life_stage) for c in candidates], stage_vocabulary)
-        allowed = _membership([s.life_stages or (None,) for s in shifts], stage_vocabulary)
-        in_stage = (_as_float(stages) @ _as_float(allowed).T) > 0
+        # Life stage and minimum age. A graduate has one stage: a shift that names stages
+        # lets in those whose stage it names (a stage it does not name reads the last
+        # column, False); a shift that names none, everybody.
+        stage_vocabulary = _vocabulary(stage for s in shifts for stage in s.life_stages)
+        self._staged = np.fromiter((bool(s.life_stages) for s in shifts), bool, shift_count)
+        allowed = _membership([s.life_stages for s in shifts], stage_vocabulary)
+        self._stage_allowed = np.concatenate(
+            [allowed, np.zeros((shift_count, 1), dtype=bool)], axis=1
+        ).T  # stages (and "none of them") x shifts
+        self._stage = _columns([c.life_stage for c in candidates], stage_vocabulary)
         # An unknown age is -1: old enough only where no minimum age is set (-1 too).
-        ages = np.fromiter((-1 if c.age is None else c.age for c in candidates), int, count)
-        min_ages = np.fromiter((-1 if s.min_age is None else s.min_age for s in shifts), int)
-        in_stage &= ages[:, None] >= min_ages[None, :]
-        passes[LIFE_STAGE] = in_stage
+        self._ages = np.fromiter((-1 if c.age is None else c.age for c in candidates), int, count)
+        self._min_ages = np.fromiter(
+            (-1 if s.min_age is None else s.min_age for s in shifts), int, shift_count
+        )
 
         # Badges, competency levels and languages: features held against features wanted.
         badge_vocabulary = _vocabulary(
             badge for s in shifts for badge in (*s.required_badges, *s.preferred_badges)
         )
-        held_badges = _membership([c.badges for c in candidates], badge_vocabulary)
+        held_badges = _bits(_membership([c.badges for c in candidates], badge_vocabulary))
         competency_vocabulary = _vocabulary(
             item
             for s in shifts
             for item in (*s.required_competencies.items(), *s.preferred_competencies.items())
         )
-        held_competencies = _levels_reached(
-            [c.competency_levels for c in candidates], competency_vocabulary
+        held_competencies = _bits(
+            _levels_reached([c.competency_levels for c in candidates], competency_vocabulary)
         )
         language_vocabulary = _vocabulary(
             item
@@ -419,36 +458,48 @@ class _Matrices:
                 *((code, BASIC) for code in s.helpful_languages),
             )
         )
-        held_languages = _levels_reached([c.languages for c in candidates], language_vocabulary)
-        required_badges = _membership([s.required_badges for s in shifts], badge_vocabulary)
-        required_competencies = _membership(
-            [s.required_competencies.items() for s in shifts], competency_vocabulary
+        held_languages = _bits(
+            _levels_reached([c.languages for c in candidates], language_vocabulary)
         )
-        required_languages = _membership(
-            [s.required_languages.items() for s in shifts], language_vocabulary
-        )
-        passes[BADGES] = _all_held(held_badges, required_badges)
-        passes[COMPETENCIES] = _all_held(held_competencies, required_competencies)
-        passes[LANGUAGES] = _all_held(held_languages, required_languages)
+        self._required = [
+            (
+                held_badges,
+                _bits(_membership([s.required_badges for s in shifts], badge_vocabulary)),
+            ),
+            (
+                held_competencies,
+                _bits(
+                    _membership(
+                        [s.required_competencies.items() for s in shifts], competency_vocabulary
+                    )
+                ),
+            ),
+            (
+                held_languages,
+                _bits(
+                    _membership([s.required_languages.items() for s in shifts], language_vocabulary)
+                ),
+            ),
+        ]
 
         # Availability: the shift's (weekday, part) slots must meet the person's.
-        free = _membership([c.availability for c in candidates], SLOT_INDEX)
-        needed = _membership(self.shift_slots, SLOT_INDEX)
-        passes[AVAILABILITY] = (_as_float(free) @ _as_float(needed).T) > 0
+        self._free = _bits(_membership([c.availability for c in candidates], SLOT_INDEX))
+        self._needed = _bits(_membership(self.shift_slots, SLOT_INDEX))
 
-        # Reach and distance.
+        # Reach and distance, by district: index -1 (no district, or one off the map)
+        # reads the last row and column, infinitely far.
         district_index = {code: number for number, code in enumerate(districts.codes)}
-        home = np.fromiter((district_index.get(c.district, -1) for c in candidates), int, count)
-        place = np.fromiter((district_index.get(s.district, -1) for s in shifts), int)
+        self._home = _columns([c.district for c in candidates], district_index)
+        self._place = _columns([s.district for s in shifts], district_index)
         padded = np.full(
             (len(districts.codes) + 1, len(districts.codes) + 1), np.inf, dtype=np.float32
         )
         padded[:-1, :-1] = districts.km
-        self.km = padded[home][:, place]  # index -1 reads the inf row and column
-        # Within reach: a district named (a shift without a district is everyone's: the
-        # last column, which place -1 reads), or within the travel limit (infinite for
-        # someone who named neither).
-        willing = np.concatenate(
+        self._km = padded
+        # Per graduate and district, within reach: a district named (a shift without a
+        # district is everyone's: the last column), or within the travel limit (infinite
+        # for someone who named neither); a pair looks up its shift's district.
+        reach = np.concatenate(
             [
                 _membership([c.districts for c in candidates], district_index),
                 np.ones((count, 1), dtype=bool),
@@ -465,13 +516,12 @@ class _Matrices:
             float,
             count,
         )
-        reach = willing[:, place]
-        reach |= self.km <= limits.astype(np.float32)[:, None]
-        passes[REACH] = reach
+        reach |= padded[self._home] <= limits.astype(np.float32)[:, None]
+        self._reach = reach
 
-        # Not already placed at an overlapping time.
+        # Already placed at an overlapping time: the (graduate, shift) pairs in conflict.
         owners = [row for row, c in enumerate(candidates) for _ in c.busy]
-        conflict = np.zeros((count, shift_count), dtype=bool)
+        self._conflicts = (np.zeros(0, int), np.zeros(0, int))
         if owners and shift_count:
             busy_start = np.array([start.timestamp() for c in candidates for start, _ in c.busy])
             busy_end = np.array([end.timestamp() for c in candidates for _, end in c.busy])
@@ -480,65 +530,108 @@ class _Matrices:
             overlap = (busy_start[:, None] < shift_end[None, :]) & (
                 shift_start[None, :] < busy_end[:, None]
             )
-            rows, first = np.unique(np.array(owners), return_index=True)
-            conflict[rows] = np.logical_or.reduceat(overlap, first, axis=0)
-        passes[ALREADY_PLACED] = ~conflict
+            busy, columns = np.nonzero(overlap)
+            self._conflicts = (np.array(owners)[busy], columns)
 
-        capacity = np.fromiter((max(s.capacity, 0) for s in shifts), int, shift_count)
-        passes[SHIFT_FULL] = (capacity > 0)[None, :]
-        self.capacity = capacity
-        self.passes = passes
+        self.capacity = np.fromiter((max(s.capacity, 0) for s in shifts), int, shift_count)
 
-        eligible = np.ones((count, shift_count), dtype=bool)
+        eligible = self._consent[:, None] & (self.capacity > 0)[None, :]
         for constraint in HARD_CONSTRAINTS:
-            eligible &= passes[constraint]
+            if constraint not in (CONSENT, SHIFT_FULL):
+                self._keep_passing(eligible, constraint)
         self.eligible = eligible
 
-        # The soft score.
+        # The soft score, from the features above.
         sdg_vocabulary = {number: number - 1 for number in range(1, 18)}
-        interests = _membership([c.interests for c in candidates], sdg_vocabulary)
-        goals = _membership([s.sdgs for s in shifts], sdg_vocabulary)
+        interests = _bits(_membership([c.interests for c in candidates], sdg_vocabulary))
+        goals = _bits(_membership([s.sdgs for s in shifts], sdg_vocabulary))
         preferred = np.concatenate(
             [
-                _membership([s.preferred_badges for s in shifts], badge_vocabulary),
-                _membership(
-                    [s.preferred_competencies.items() for s in shifts], competency_vocabulary
+                _bits(_membership([s.preferred_badges for s in shifts], badge_vocabulary)),
+                _bits(
+                    _membership(
+                        [s.preferred_competencies.items() for s in shifts], competency_vocabulary
+                    )
                 ),
             ],
             axis=1,
         )
         held_preferred = np.concatenate([held_badges, held_competencies], axis=1)
-        helpful = _membership(
-            [[(code, BASIC) for code in s.helpful_languages] for s in shifts], language_vocabulary
+        helpful = _bits(
+            _membership(
+                [[(code, BASIC) for code in s.helpful_languages] for s in shifts],
+                language_vocabulary,
+            )
         )
         recent = np.fromiter((max(c.recent_proposals, 0) for c in candidates), float, count)
-        # Dense counts by matrix products (fast), the rest only on the eligible pairs.
         self._shares = [
-            _weighted_counts(interests, goals, INTEREST_POINTS),
-            _weighted_counts(held_preferred, preferred, PREFERRED_POINTS),
-            _weighted_counts(held_languages, helpful, LANGUAGE_POINTS),
+            (interests, goals, _weights(goals, INTEREST_POINTS)),
+            (held_preferred, preferred, _weights(preferred, PREFERRED_POINTS)),
+            (held_languages, helpful, _weights(helpful, LANGUAGE_POINTS)),
         ]
         self._row_points = (BASE_POINTS + FAIRNESS_POINTS / (1.0 + recent)).astype(np.float32)
-        # Pairs as flat indices into the candidates x shifts matrices: one gather a matrix.
+
         flat = np.flatnonzero(eligible)
         self.rows, self.columns = np.divmod(flat, shift_count) if shift_count else (flat, flat)
-        self.pair_units = self._flat_score_units(flat, self.rows, self.columns)
+        self.pair_units = self.pair_score_units(self.rows, self.columns)
         self.score_units = np.zeros((count, shift_count), dtype=np.int32)
         self.score_units.reshape(-1)[flat] = self.pair_units
 
+    def _keep_passing(self, met, constraint):
+        """met &= the pairs that meet ``constraint``, in place."""
+        if constraint == CONSENT:
+            met &= self._consent[:, None]
+        elif constraint == CHILD:
+            met &= self._not_child[:, None]
+        elif constraint == LIFE_STAGE:
+            staged = np.flatnonzero(self._staged)
+            if staged.size:
+                met[:, staged] &= self._stage_allowed[:, staged][self._stage]
+            # Only the shifts whose minimum age someone is under (an unset one, -1, is
+            # everybody's with a known or unknown age).
+            aged = np.flatnonzero(self._min_ages > self._ages.min(initial=-1))
+            if aged.size:
+                met[:, aged] &= self._ages[:, None] >= self._min_ages[None, aged]
+        elif constraint == BADGES:
+            _keep_all_held(met, *self._required[0])
+        elif constraint == COMPETENCIES:
+            _keep_all_held(met, *self._required[1])
+        elif constraint == LANGUAGES:
+            _keep_all_held(met, *self._required[2])
+        elif constraint == AVAILABILITY:
+            _keep_any_shared(met, self._free, self._needed)
+        elif constraint == REACH:
+            met &= self._reach[:, self._place]
+        elif constraint == ALREADY_PLACED:
+            met[self._conflicts] = False
+        elif constraint == SHIFT_FULL:
+            met &= (self.capacity > 0)[None, :]
+
+    @cached_property
+    def passes(self):
+        """Per constraint, which pairs meet it, candidates x shifts (for the exclusions and
+        single-pair evaluations: a run works out only whether all are met)."""
+        found = {}
+        for constraint in HARD_CONSTRAINTS:
+            found[constraint] = np.ones(self.eligible.shape, dtype=bool)
+            self._keep_passing(found[constraint], constraint)
+        return found
+
+    def km(self, rows, columns):
+        """The distance of each pair (rows[i], columns[i]) in km, inf where unknown."""
+        return self._km[self._home[rows], self._place[columns]]
+
     def pair_score_units(self, rows, columns):
         """The score of each pair (rows[i], columns[i]) in whole units (see
-        SCORE_UNITS_PER_POINT), eligible or not. Counts of 0/1 features are exact, the
-        rest is float32 element by element in one order: a pair scores the same alone as
-        in a whole run."""
+        SCORE_UNITS_PER_POINT), eligible or not. Counts of features are exact, the rest is
+        float32 element by element in one order: a pair scores the same alone as in a
+        whole run."""
         rows, columns = np.asarray(rows), np.asarray(columns)
-        return self._flat_score_units(rows * len(self.shifts) + columns, rows, columns)
-
-    def _flat_score_units(self, flat, rows, columns):
-        score = np.zeros(len(flat), dtype=np.float32)
-        for counts, weight in self._shares:
-            score += counts.take(flat) * weight.take(columns)
-        closeness = self.km.take(flat) * np.float32(-DISTANCE_POINTS / DISTANCE_HORIZON_KM)
+        score = np.zeros(len(rows), dtype=np.float32)
+        for held, wanted, weight in self._shares:
+            counts = _shared_counts(held, wanted, rows, columns).astype(np.float32)
+            score += counts * weight.take(columns)
+        closeness = self.km(rows, columns) * np.float32(-DISTANCE_POINTS / DISTANCE_HORIZON_KM)
         closeness += np.float32(DISTANCE_POINTS)
         score += np.clip(closeness, 0, DISTANCE_POINTS, out=closeness)
         score += self._row_points.take(rows)
@@ -899,7 +992,7 @@ def _proposal(matrices, row, column):
         shift_id=matrices.shifts[column].id,
         score=int(matrices.score_units[row, column]) / SCORE_UNITS_PER_POINT,
         reasons=_reasons(
-            matrices.candidates[row], matrices.wants[column], float(matrices.km[row, column])
+            matrices.candidates[row], matrices.wants[column], float(matrices.km(row, column))
         ),
     )
 
@@ -928,7 +1021,7 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
             rows.tolist(),
             columns.tolist(),
             units.tolist(),
-            matrices.km[rows, columns].tolist(),
+            matrices.km(rows, columns).tolist(),
             strict=True,
         )
     )
@@ -981,7 +1074,7 @@ def evaluate_pair(
         violations=tuple(violations),
         score=int(matrices.pair_score_units(np.zeros(1, int), np.zeros(1, int))[0])
         / SCORE_UNITS_PER_POINT,
-        reasons=_reasons(candidate, matrices.wants[0], float(matrices.km[0, 0])),
+        reasons=_reasons(candidate, matrices.wants[0], float(matrices.km(0, 0))),
     )
 
 
