@@ -282,7 +282,7 @@ def test_a_child_sees_why_and_cannot_opt_in(client, reference_data):
     client.force_login(child)
 
     html = client.get(PAGE_EN).content.decode()
-    assert "Children cannot be proposed local activities yet." in html
+    assert "Offers of local activities are not open to children yet." in html
     assert "a guardian will be able to agree for their child" in html
     assert 'name="open_to_offers"' not in html
 
