@@ -130,7 +130,7 @@ def read_candidates(now=None, user_ids=None):
 
     Consent is each graduate's latest OPPORTUNITY_MATCHING decision; a child is anyone
     ``learners.services.badges.is_child`` calls one (under the self sign-up age, or with
-    no email address of their own). Eight queries whatever the number of graduates.
+    no email address of their own). Nine queries whatever the number of graduates.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -180,6 +180,19 @@ def read_candidates(now=None, user_ids=None):
         if competency_id is not None:
             held = competency_levels[user_id]
             held[competency_id] = max(held.get(competency_id, 0), level or 1)
+    # A badge's aligned competencies (a course badge's) count as their first level, 知る:
+    # the course taught them, though no level was certified.
+    aligned = defaultdict(set)
+    for badge_id, competency_id in BadgeDefinition.competencies.through.objects.values_list(
+        "badgedefinition_id", "competency_id"
+    ):
+        aligned[badge_id].add(competency_id)
+    if aligned:
+        for user_id, held_badges in badges.items():
+            held = competency_levels[user_id]
+            for badge_id in held_badges:
+                for competency_id in aligned.get(badge_id, ()):
+                    held.setdefault(competency_id, 1)
 
     busy = defaultdict(list)
     placements = Placement.objects.filter(
@@ -253,10 +266,14 @@ def read_labels(badge_ids=None, competency_ids=None):
     competencies = Competency.objects.all()
     if competency_ids is not None:
         competencies = competencies.filter(pk__in=competency_ids)
+    # A name without its English version is shown in Japanese rather than as a blank.
     return Labels(
-        badges={pk: Label(ja, en) for pk, ja, en in badges.values_list("pk", "name_ja", "name_en")},
+        badges={
+            pk: Label(ja, en or ja) for pk, ja, en in badges.values_list("pk", "name_ja", "name_en")
+        },
         competencies={
-            pk: Label(ja, en) for pk, ja, en in competencies.values_list("pk", "name_ja", "name_en")
+            pk: Label(ja, en or ja)
+            for pk, ja, en in competencies.values_list("pk", "name_ja", "name_en")
         },
         districts={
             code: Label(ja, en)

@@ -186,3 +186,28 @@ def test_another_coordinator_cannot_change_the_run(kibagata):
     with pytest.raises(MatchingRefused, match="may not change"):
         remove_proposal(run.proposals.get(learner=holder), acting_user=outsider)
     assert run.proposals.get(learner=holder).status == Proposal.Status.PROPOSED
+
+
+def test_a_badges_aligned_competencies_count_as_their_first_level(kibagata):
+    from curriculum.models import Competency
+    from opportunities.models import OpportunityCompetency
+
+    organisation, coordinator, _badge, _opportunity = kibagata
+    competency = Competency.objects.order_by("pk").first()
+    course_badge = make_badge("木場潟の生きものと水", "")
+    course_badge.competencies.add(competency)
+    needs_level_one = make_opportunity(organisation, title_ja="生きもの観察会")
+    OpportunityCompetency.objects.create(
+        opportunity=needs_level_one, competency=competency, level=1, required=True
+    )
+    make_graduate("講座修了 花子", badges=[course_badge])
+    make_graduate("未受講 太郎")
+
+    run = run_matching(coordinator, [needs_level_one])
+
+    assert proposed(run) == ["講座修了 花子"]
+    # A badge with no English name is named in Japanese in English reasons, never blank.
+    labels = read_labels()
+    english = render_reasons(stored_reasons(run.proposals.get()), labels, "en")
+    assert f"{competency.name_en} level 1" in english
+    assert "  " not in english

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from home.management.progress import ProgressBar
 from opportunities.matching import render_reasons
@@ -72,7 +72,8 @@ class Command(BaseCommand):
                 profile = getattr(proposal.learner, "learner_profile", None)
                 name = profile.display_name if profile else proposal.learner.get_username()
                 self.stdout.write(
-                    f"  {proposal.shift.opportunity.title} {proposal.shift.starts_at:%m/%d %H:%M}"
+                    f"  {proposal.shift.opportunity.title} "
+                    f"{timezone.localtime(proposal.shift.starts_at):%m/%d %H:%M}"
                     f" ← {name} ({proposal.score:.2f}): "
                     + render_reasons(stored_reasons(proposal), labels, language)
                 )
