@@ -362,9 +362,12 @@ def _bits(membership):
 def _shared_counts(held, wanted, rows, columns):
     """Per pair (rows[i], columns[i]), how many features of ``wanted[columns[i]]`` the
     candidate ``held``: the bits both sets have."""
-    both = held[rows]
-    both &= wanted[columns]
-    return np.bitwise_count(both).sum(axis=1, dtype=np.int64)
+    counts = np.bitwise_count(held[rows, 0] & wanted[columns, 0])  # uint8: at most 64
+    if held.shape[1] > 1:
+        counts = counts.astype(np.int64)
+        for word in range(1, held.shape[1]):
+            counts += np.bitwise_count(held[rows, word] & wanted[columns, word])
+    return counts
 
 
 def _weights(wanted, points):
@@ -441,15 +444,17 @@ class _Matrices:
         badge_vocabulary = _vocabulary(
             badge for s in shifts for badge in (*s.required_badges, *s.preferred_badges)
         )
-        held_badges = _bits(_membership([c.badges for c in candidates], badge_vocabulary))
+        badges_held = _membership([c.badges for c in candidates], badge_vocabulary)
+        held_badges = _bits(badges_held)
         competency_vocabulary = _vocabulary(
             item
             for s in shifts
             for item in (*s.required_competencies.items(), *s.preferred_competencies.items())
         )
-        held_competencies = _bits(
-            _levels_reached([c.competency_levels for c in candidates], competency_vocabulary)
+        competencies_held = _levels_reached(
+            [c.competency_levels for c in candidates], competency_vocabulary
         )
+        held_competencies = _bits(competencies_held)
         language_vocabulary = _vocabulary(
             item
             for s in shifts
@@ -545,18 +550,19 @@ class _Matrices:
         sdg_vocabulary = {number: number - 1 for number in range(1, 18)}
         interests = _bits(_membership([c.interests for c in candidates], sdg_vocabulary))
         goals = _bits(_membership([s.sdgs for s in shifts], sdg_vocabulary))
-        preferred = np.concatenate(
-            [
-                _bits(_membership([s.preferred_badges for s in shifts], badge_vocabulary)),
-                _bits(
+        # Preferred badges and competency levels count together: one bit set of both.
+        preferred = _bits(
+            np.concatenate(
+                [
+                    _membership([s.preferred_badges for s in shifts], badge_vocabulary),
                     _membership(
                         [s.preferred_competencies.items() for s in shifts], competency_vocabulary
-                    )
-                ),
-            ],
-            axis=1,
+                    ),
+                ],
+                axis=1,
+            )
         )
-        held_preferred = np.concatenate([held_badges, held_competencies], axis=1)
+        held_preferred = _bits(np.concatenate([badges_held, competencies_held], axis=1))
         helpful = _bits(
             _membership(
                 [[(code, BASIC) for code in s.helpful_languages] for s in shifts],
@@ -655,26 +661,28 @@ def solve_assignment(rows, columns, units, capacity, candidate_count):
         return np.zeros(0, dtype=np.int64)
     shift_count = capacity.size
     source, sink = 0, 1 + candidate_count + shift_count
-    active = np.unique(rows)
+    active = np.flatnonzero(np.bincount(rows, minlength=candidate_count))  # sorted, unique
     open_shifts = np.nonzero(capacity > 0)[0]
     supply = int(min(active.size, capacity.sum()))
     # One call for every arc: the pairs first (their flows say who goes where), then
     # source -> candidates, shifts -> sink, and the bypass source -> sink.
+    # Nodes as int32 and capacities and costs as int64, the types the solver takes.
     tails = np.concatenate(
-        [1 + rows, np.full(active.size, source), 1 + candidate_count + open_shifts, [source]]
+        [1 + rows, np.full(active.size, source), 1 + candidate_count + open_shifts, [source]],
+        dtype=np.int32,
     )
     heads = np.concatenate(
-        [1 + candidate_count + columns, 1 + active, np.full(open_shifts.size, sink), [sink]]
+        [1 + candidate_count + columns, 1 + active, np.full(open_shifts.size, sink), [sink]],
+        dtype=np.int32,
     )
     capacities = np.concatenate(
-        [np.ones(rows.size + active.size, dtype=np.int64), capacity[open_shifts], [supply]]
+        [np.ones(rows.size + active.size, dtype=np.int64), capacity[open_shifts], [supply]],
+        dtype=np.int64,
     )
     costs = np.zeros(tails.size, dtype=np.int64)
-    costs[: rows.size] = -units
+    np.negative(units, out=costs[: rows.size])
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int32), heads.astype(np.int32), capacities.astype(np.int64), costs
-    )
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
     flow.set_node_supply(source, supply)
     flow.set_node_supply(sink, -supply)
     status = flow.solve()
