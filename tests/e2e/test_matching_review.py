@@ -68,7 +68,7 @@ def test_a_coordinator_runs_matching_and_reviews_the_proposals(site, page, scree
     expect(proposals).to_have_count(2)
     expect(page.get_by_role("status").or_(page.locator(".messages"))).to_contain_text(first_name)
 
-    page.get_by_label(re.compile("Name of a graduate|卒業生")).fill("佐藤")
+    page.get_by_label(re.compile("Name of a graduate|修了者の名前")).fill("佐藤")
     page.locator(".matching-add form[role=search] button[type=submit]").click()
     page.get_by_label("佐藤 一郎").check()
     page.locator(".matching-add__form button[type=submit]").click()
