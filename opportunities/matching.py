@@ -38,7 +38,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain, repeat
 from operator import methodcaller
 from typing import NamedTuple
@@ -707,50 +707,73 @@ class _Wants(NamedTuple):
 
 NOT_ASKED_RECENTLY = Reason("not_asked_recently")
 
+# Reason(...) and Proposal(...) run the Python-level __new__ that NamedTuple generates; a
+# run builds them by the thousand, so they are made as the tuples they are, directly:
+# _make(Reason, (code, subject, value)) is the same value as Reason(code, subject, value).
+_make = tuple.__new__
+
 
 def _wants(shift, slots):
-    competencies = dict(sorted(shift.preferred_competencies.items()))
-    for competency, level in sorted(shift.required_competencies.items()):
-        competencies[competency] = min(level, competencies.get(competency, level))
-    order = [*sorted(shift.required_competencies), *sorted(shift.preferred_competencies)]
+    competencies = ()
+    if shift.required_competencies or shift.preferred_competencies:
+        lowest = dict(sorted(shift.preferred_competencies.items()))
+        for competency, level in sorted(shift.required_competencies.items()):
+            lowest[competency] = min(level, lowest.get(competency, level))
+        order = [*sorted(shift.required_competencies), *sorted(shift.preferred_competencies)]
+        competencies = tuple([(key, lowest[key]) for key in dict.fromkeys(order)])
     languages = dict(sorted(shift.required_languages.items()))
     for code in sorted(shift.helpful_languages):
         languages.setdefault(code, BASIC)
     badges = dict.fromkeys((*sorted(shift.required_badges), *sorted(shift.preferred_badges)))
     return _Wants(
-        badges=tuple((badge, Reason("badge", badge)) for badge in badges),
-        competencies=tuple((key, competencies[key]) for key in dict.fromkeys(order)),
+        badges=tuple([(badge, _make(Reason, ("badge", badge, None))) for badge in badges]),
+        competencies=competencies,
         languages=tuple(
-            (code, level, Reason("language", code)) for code, level in languages.items()
+            [
+                (code, level, _make(Reason, ("language", code, None)))
+                for code, level in languages.items()
+            ]
         ),
-        slots=tuple((slot, Reason("available", slot)) for slot in slots),
-        sdgs=shift.sdgs,
+        slots=tuple([(slot, _make(Reason, ("available", slot, None))) for slot in slots]),
+        sdgs=frozenset(shift.sdgs),  # so that what it shares with a graduate's is hashable
     )
 
 
+@lru_cache(maxsize=1024)
+def _interests_reason(shared):
+    """The reason naming the SDGs a graduate and a shift share: the same few small sets
+    recur over the pairs of a run, and their sorted tuples need not be made again."""
+    return Reason("interests", tuple(sorted(shared)))
+
+
 def _reasons(candidate, wants, km):
-    held = candidate.badges
-    reasons = [reason for badge, reason in wants.badges if badge in held]
+    reasons = []
+    if wants.badges:
+        held = candidate.badges
+        for badge, reason in wants.badges:
+            if badge in held:
+                reasons.append(reason)
     if wants.competencies:
         levels = candidate.competency_levels
         for competency, level in wants.competencies:
             reached = levels.get(competency, 0)
             if reached >= level:
-                reasons.append(Reason("competency", competency, reached))
-    spoken = candidate.languages
-    for code, level, reason in wants.languages:
-        if spoken.get(code, 0) >= level:
-            reasons.append(reason)
+                reasons.append(_make(Reason, ("competency", competency, reached)))
+    if wants.languages:
+        spoken = candidate.languages
+        for code, level, reason in wants.languages:
+            if spoken.get(code, 0) >= level:
+                reasons.append(reason)
     free = candidate.availability
     for slot, reason in wants.slots:
         if slot in free:
             reasons.append(reason)
             break
     if candidate.district is not None and km != math.inf:
-        reasons.append(Reason("district", candidate.district, round(km, 1)))
-    shared = candidate.interests & wants.sdgs
+        reasons.append(_make(Reason, ("district", candidate.district, round(km, 1))))
+    shared = wants.sdgs & candidate.interests
     if shared:
-        reasons.append(Reason("interests", tuple(sorted(shared))))
+        reasons.append(_interests_reason(shared))
     if candidate.recent_proposals <= 0:
         reasons.append(NOT_ASKED_RECENTLY)
     return tuple(reasons)
@@ -1019,11 +1042,14 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
     # Plain Python values in one go: indexing arrays pair by pair is slow.
     people, places, wants = matrices.candidates, matrices.shifts, matrices.wants
     proposals = tuple(
-        Proposal(
-            people[row].id,
-            places[column].id,
-            score / SCORE_UNITS_PER_POINT,
-            _reasons(people[row], wants[column], km),
+        _make(
+            Proposal,
+            (
+                people[row].id,
+                places[column].id,
+                score / SCORE_UNITS_PER_POINT,
+                _reasons(people[row], wants[column], km),
+            ),
         )
         for row, column, score, km in zip(
             rows.tolist(),
