@@ -466,25 +466,15 @@ class _Matrices:
         held_languages = _bits(
             _levels_reached([c.languages for c in candidates], language_vocabulary)
         )
+        features_required = [
+            _membership([s.required_badges for s in shifts], badge_vocabulary),
+            _membership([s.required_competencies.items() for s in shifts], competency_vocabulary),
+            _membership([s.required_languages.items() for s in shifts], language_vocabulary),
+        ]
         self._required = [
-            (
-                held_badges,
-                _bits(_membership([s.required_badges for s in shifts], badge_vocabulary)),
-            ),
-            (
-                held_competencies,
-                _bits(
-                    _membership(
-                        [s.required_competencies.items() for s in shifts], competency_vocabulary
-                    )
-                ),
-            ),
-            (
-                held_languages,
-                _bits(
-                    _membership([s.required_languages.items() for s in shifts], language_vocabulary)
-                ),
-            ),
+            (held_badges, _bits(features_required[0])),
+            (held_competencies, _bits(features_required[1])),
+            (held_languages, _bits(features_required[2])),
         ]
 
         # Availability: the shift's (weekday, part) slots must meet the person's.
@@ -525,18 +515,22 @@ class _Matrices:
         self._reach = reach
 
         # Already placed at an overlapping time: the (graduate, shift) pairs in conflict.
-        owners = [row for row, c in enumerate(candidates) for _ in c.busy]
+        placed = [
+            (row, start.timestamp(), end.timestamp())
+            for row, c in enumerate(candidates)
+            if c.busy
+            for start, end in c.busy
+        ]
         self._conflicts = (np.zeros(0, int), np.zeros(0, int))
-        if owners and shift_count:
-            busy_start = np.array([start.timestamp() for c in candidates for start, _ in c.busy])
-            busy_end = np.array([end.timestamp() for c in candidates for _, end in c.busy])
+        if placed and shift_count:
+            owners, busy_start, busy_end = map(np.array, zip(*placed, strict=True))
             shift_start = np.array([s.start.timestamp() for s in shifts])
             shift_end = np.array([s.end.timestamp() for s in shifts])
             overlap = (busy_start[:, None] < shift_end[None, :]) & (
                 shift_start[None, :] < busy_end[:, None]
             )
             busy, columns = np.nonzero(overlap)
-            self._conflicts = (np.array(owners)[busy], columns)
+            self._conflicts = (owners[busy], columns)
 
         self.capacity = np.fromiter((max(s.capacity, 0) for s in shifts), int, shift_count)
 
@@ -958,7 +952,7 @@ class MatchResult:
         self.capacity = matrices.capacity
         self.candidate_count = len(matrices.candidates)
         self.shift_count = len(matrices.shifts)
-        self.eligible_pair_count = int(matrices.eligible.sum())
+        self.eligible_pair_count = int(matrices.rows.size)  # the pairs are the eligible ones
         self.total_score = sum(proposal.score for proposal in proposals)
 
     @cached_property
