@@ -107,6 +107,18 @@ FOREIGN_RESIDENTS = [
     ("Siti Rahmawati", ("id", "en")),
     ("Bishnu Thapa", ("ne", "en")),
 ]
+# Taken only when every resident above is already a demo learner (never drawn at random,
+# so that adding to it changes nobody else).
+MORE_FOREIGN_RESIDENTS = [
+    ("Gabriel Ferreira", ("pt", "ja")),
+    ("Beatriz Lima", ("pt",)),
+    ("Lê Hoàng Nam", ("vi", "ja")),
+    ("Đỗ Minh Anh", ("vi",)),
+    ("陈 静", ("zh", "ja")),
+    ("Angelica Bautista", ("fil", "ja")),
+    ("Kim Min-jun", ("ko", "ja")),
+    ("Aung Ko Ko", ("my", "en")),
+]
 
 
 def demo_email(username):
@@ -205,6 +217,31 @@ def _random_birth_year(rng, this_year):
     return this_year - age
 
 
+def _unused_japanese_name(name, taken):
+    """``name``, or when another demo learner has it already the same family name with the
+    next free given name (two people of one name would look like one person in a
+    coordinator's list). No random draw, so that the people drawn after stay the same."""
+    family, given = name.split(" ", 1)
+    start = JAPANESE_GIVEN_NAMES.index(given)
+    for offset in range(len(JAPANESE_GIVEN_NAMES)):
+        candidate = f"{family} {JAPANESE_GIVEN_NAMES[(start + offset) % len(JAPANESE_GIVEN_NAMES)]}"
+        if candidate not in taken:
+            return candidate
+    return name
+
+
+def _unused_foreign_resident(drawn, taken):
+    """The drawn (name, languages), or the next free resident of the list and then of the
+    spare list, for the same reason and in the same way."""
+    everyone = FOREIGN_RESIDENTS + MORE_FOREIGN_RESIDENTS
+    start = everyone.index(drawn)
+    for offset in range(len(everyone)):
+        candidate = everyone[(start + offset) % len(everyone)]
+        if candidate[0] not in taken:
+            return candidate
+    return drawn
+
+
 def create_demo_learners(rng, count, *, on_progress=lambda: None, password_hash=None):
     """``count`` learners across ages, districts and languages; a quarter are
     residents from abroad. Returns how many were created (the rest existed)."""
@@ -220,15 +257,19 @@ def create_demo_learners(rng, count, *, on_progress=lambda: None, password_hash=
         )
     )
     created = 0
+    names_taken = set()
     for number in range(1, count + 1):
         username = f"demo-learner-{number:03d}"
         # Draw the same values whether or not the learner exists, so that a
         # re-run with the same seed describes the same people.
         if number % 4 == 0:
-            display_name, language_codes = rng.choice(FOREIGN_RESIDENTS)
+            drawn = rng.choice(FOREIGN_RESIDENTS)
+            display_name, language_codes = _unused_foreign_resident(drawn, names_taken)
         else:
             display_name = f"{rng.choice(JAPANESE_FAMILY_NAMES)} {rng.choice(JAPANESE_GIVEN_NAMES)}"
+            display_name = _unused_japanese_name(display_name, names_taken)
             language_codes = ("ja", "en") if rng.random() < 0.3 else ("ja",)
+        names_taken.add(display_name)
         birth_year = _random_birth_year(rng, this_year)
         district = rng.choice(districts)
         interests = rng.sample(goals, rng.randint(1, 4))

@@ -242,3 +242,17 @@ def test_without_the_demo_courses_badges_the_opportunities_ask_for_none(referenc
     assert counts["opportunities"] == 25
     assert counts["badges"] == 0
     assert not Opportunity.objects.exclude(required_badges=None).exists()
+
+
+def test_no_two_demo_learners_share_a_name(reference_data):
+    """A coordinator's list would show two people of one name as one."""
+    from learners.models import LearnerProfile
+
+    make_demo_people(count=60, seed=2019)  # load_demo_data's default count and seed
+    names = list(
+        LearnerProfile.objects.filter(user__username__startswith="demo-learner-").values_list(
+            "display_name", flat=True
+        )
+    )
+    assert len(names) == 60
+    assert len(set(names)) == len(names)
