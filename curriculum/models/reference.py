@@ -48,7 +48,9 @@ class BilingualNameMixin(models.Model):
 
     @property
     def name(self):
-        return in_active_language(self.name_ja, self.name_en)
+        # A row made without its English name (the demo's course badges) reads in Japanese
+        # rather than as a blank.
+        return in_active_language(self.name_ja, self.name_en or self.name_ja)
 
 
 class TileColourMixin(models.Model):

@@ -65,3 +65,20 @@ def test_names_follow_the_active_language():
         assert stage.name == "Senior"
     with translation.override("vi"):
         assert stage.name == "Senior"
+
+
+def test_a_name_without_english_reads_in_japanese_rather_than_blank():
+    from django.utils import translation
+
+    from curriculum.badge_rules import MANUAL_ONLY
+    from curriculum.models import BadgeDefinition
+
+    badge = BadgeDefinition.objects.create(
+        name_ja="木場潟の生きものと水",
+        name_en="",
+        description="木場潟の生きもの",
+        criteria_narrative="講座を修了しました。",
+        rule_type=MANUAL_ONLY,
+    )
+    with translation.override("en"):
+        assert badge.name == "木場潟の生きものと水"
