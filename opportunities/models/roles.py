@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
@@ -51,8 +52,12 @@ class Opportunity(ClusterableModel):
         related_name="opportunities",
         verbose_name=_("organisation"),
     )
-    title_ja = models.CharField(_("title (Japanese)"), max_length=160)
-    title_en = models.CharField(_("title (English)"), max_length=160, blank=True)
+    title_ja = models.CharField(
+        pgettext_lazy("of an opportunity", "title (Japanese)"), max_length=160
+    )
+    title_en = models.CharField(
+        pgettext_lazy("of an opportunity", "title (English)"), max_length=160, blank=True
+    )
     description_ja = models.TextField(_("description (Japanese)"))
     description_en = models.TextField(_("description (English)"), blank=True)
     sdgs = ParentalManyToManyField(
