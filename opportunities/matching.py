@@ -1031,11 +1031,14 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
     rows, columns = matrices.rows, matrices.columns
     units = matrices.pair_units
     chosen = solve_assignment(rows, columns, units, matrices.capacity, len(candidates))
-    order = chosen[np.lexsort((rows[chosen], columns[chosen]))]
-    rows, columns, units = rows[order], columns[order], units[order]
+    # The chosen pairs in the order of the candidates (the pairs' own order): reading the
+    # candidates' records in turn is kinder to the memory caches than jumping between
+    # them shift by shift (about a third faster for the benchmark city); the proposals
+    # are then put in the order of shifts, then of candidates.
+    rows, columns, units = rows[chosen], columns[chosen], units[chosen]
     # Plain Python values in one go: indexing arrays pair by pair is slow.
     people, places, wants = matrices.candidates, matrices.shifts, matrices.wants
-    proposals = tuple(
+    made = [
         _make(
             Proposal,
             (
@@ -1052,7 +1055,8 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
             matrices.km(rows, columns).tolist(),
             strict=True,
         )
-    )
+    ]
+    proposals = tuple(map(made.__getitem__, np.lexsort((rows, columns)).tolist()))
     return MatchResult(matrices, proposals, districts, zone, child_age_limit)
 
 
