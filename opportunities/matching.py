@@ -406,7 +406,7 @@ class _Matrices:
     score of every eligible pair.
 
     Each graduate's and each shift's features are read once into arrays (sets as bit
-    sets: a word per 8 to 64 features); a pair's verdict on a constraint and its score
+    sets, in words of 8 to 64 bits); a pair's verdict on a constraint and its score
     are array operations over those. Only the eligible matrix is dense: per-constraint
     pass matrices are worked out when asked (``passes``: exclusions and single pairs),
     and scores, distances included, only for the eligible pairs."""
@@ -425,8 +425,8 @@ class _Matrices:
         )
 
         # Life stage and minimum age. A graduate has one stage: a shift that names stages
-        # lets in those whose stage it names (a stage it does not name reads the last
-        # column, False); a shift that names none, everybody.
+        # lets in those whose stage it names (a stage no shift names, or none, reads the
+        # last row of the table below: False); a shift that names none, everybody.
         stage_vocabulary = _vocabulary(stage for s in shifts for stage in s.life_stages)
         self._staged = np.fromiter((bool(s.life_stages) for s in shifts), bool, shift_count)
         allowed = _membership([s.life_stages for s in shifts], stage_vocabulary)
