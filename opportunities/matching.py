@@ -376,29 +376,47 @@ def _weights(wanted, points):
     return (points / np.maximum(wanted_counts, 1)).astype(np.float32)
 
 
+def _distinct(wanted):
+    """The distinct rows of ``wanted`` and, per row, which of them it is."""
+    distinct, which = np.unique(wanted, axis=0, return_inverse=True)
+    return distinct, which.reshape(-1)
+
+
+# The two below work a pass out once per distinct set the shifts ask for (many shifts ask
+# for the same slots or the same badge), as rows of distinct sets x candidates, then
+# gather one row per shift: whole-row gathers are far cheaper than a pass per shift.
+
+
 def _keep_all_held(met, held, required):
-    """met &= whether the candidate holds every feature the shift requires, counted only
-    for the shifts that require something (most require nothing of a kind)."""
+    """met &= whether the candidate holds every feature the shift requires (worked out
+    only for the shifts that require something: most require nothing of a kind)."""
     asking = np.flatnonzero(required.any(axis=1))
     if not asking.size:
         return
+    distinct, which = _distinct(required[asking])
     lacking = ~held
-    required = required[asking]
-    holds = np.ones((held.shape[0], asking.size), dtype=bool)
-    for word in range(held.shape[1]):
-        holds &= (lacking[:, word, None] & required[None, :, word]) == 0
-    met[:, asking] &= holds
+    holds = (distinct[:, None, 0] & lacking[None, :, 0]) == 0
+    for word in range(1, held.shape[1]):
+        holds &= (distinct[:, None, word] & lacking[None, :, word]) == 0
+    if 2 * asking.size < required.shape[0]:  # under half the shifts: their columns alone
+        met[:, asking] &= holds.take(which, axis=0).T
+        return
+    # Many: every shift reads a row, the others a row of True.
+    rows = np.full(required.shape[0], distinct.shape[0])
+    rows[asking] = which
+    holds = np.concatenate([holds, np.ones((1, held.shape[0]), dtype=bool)])
+    met &= holds.take(rows, axis=0).T
 
 
 def _keep_any_shared(met, held, wanted):
     """met &= whether the candidate's set and the shift's share a feature."""
-    if held.shape[1] == 1:
-        met &= (held[:, :1] & wanted[None, :, 0]) != 0
+    if not wanted.shape[0]:
         return
-    shared = np.zeros(met.shape, dtype=bool)
-    for word in range(held.shape[1]):
-        shared |= (held[:, word, None] & wanted[None, :, word]) != 0
-    met &= shared
+    distinct, which = _distinct(wanted)
+    shared = (distinct[:, None, 0] & held[None, :, 0]) != 0
+    for word in range(1, held.shape[1]):
+        shared |= (distinct[:, None, word] & held[None, :, word]) != 0
+    met &= shared.take(which, axis=0).T
 
 
 class _Matrices:
@@ -424,21 +442,29 @@ class _Matrices:
             count,
         )
 
-        # Life stage and minimum age. A graduate has one stage: a shift that names stages
-        # lets in those whose stage it names (a stage no shift names, or none, reads the
-        # last row of the table below: False); a shift that names none, everybody.
+        # Life stage and minimum age, each a small table of the shifts' verdicts that a
+        # graduate reads one row of (a row gather is far cheaper than a pass per shift).
+        # Stages: a graduate has one; row v says which shifts let in stage v (those that
+        # name it or name none), the last row, for a stage no shift names (or none), which
+        # shifts name none.
         stage_vocabulary = _vocabulary(stage for s in shifts for stage in s.life_stages)
-        self._staged = np.fromiter((bool(s.life_stages) for s in shifts), bool, shift_count)
-        allowed = _membership([s.life_stages for s in shifts], stage_vocabulary)
-        self._stage_allowed = np.concatenate(
-            [allowed, np.zeros((shift_count, 1), dtype=bool)], axis=1
-        ).T  # stages (and "none of them") x shifts
+        open_to_all = np.fromiter((not s.life_stages for s in shifts), bool, shift_count)
+        allowed = _membership([s.life_stages for s in shifts], stage_vocabulary).T
+        self._stage_table = np.concatenate([allowed | open_to_all, open_to_all[None, :]])
         self._stage = _columns([c.life_stage for c in candidates], stage_vocabulary)
-        # An unknown age is -1: old enough only where no minimum age is set (-1 too).
-        self._ages = np.fromiter((-1 if c.age is None else c.age for c in candidates), int, count)
-        self._min_ages = np.fromiter(
+        # Ages: an unknown one is -1, old enough only where no minimum age is set (-1
+        # too). With the shifts' distinct minimum ages sorted, a graduate reads the row of
+        # how many of them they reach: row b lets in the shifts whose minimum is at most
+        # the b-th smallest, row 0 none.
+        ages = np.fromiter((-1 if c.age is None else c.age for c in candidates), int, count)
+        min_ages = np.fromiter(
             (-1 if s.min_age is None else s.min_age for s in shifts), int, shift_count
         )
+        thresholds = np.unique(min_ages)
+        self._age_table = np.concatenate(
+            [np.zeros((1, shift_count), dtype=bool), min_ages[None, :] <= thresholds[:, None]]
+        )
+        self._age_row = np.searchsorted(thresholds, ages, side="right")
 
         # Badges, competency levels and languages: features held against features wanted.
         badge_vocabulary = _vocabulary(
@@ -512,7 +538,8 @@ class _Matrices:
             count,
         )
         reach |= padded[self._home] <= limits.astype(np.float32)[:, None]
-        self._reach = reach
+        # Districts x graduates: a pass gathers whole rows (one a shift), not columns.
+        self._reach_by_district = np.ascontiguousarray(reach.T)
 
         # Already placed at an overlapping time: the (graduate, shift) pairs in conflict.
         placed = [
@@ -584,14 +611,8 @@ class _Matrices:
         elif constraint == CHILD:
             met &= self._not_child[:, None]
         elif constraint == LIFE_STAGE:
-            staged = np.flatnonzero(self._staged)
-            if staged.size:
-                met[:, staged] &= self._stage_allowed[:, staged][self._stage]
-            # Only the shifts whose minimum age someone is under (an unset one, -1, is
-            # everybody's with a known or unknown age).
-            aged = np.flatnonzero(self._min_ages > self._ages.min(initial=-1))
-            if aged.size:
-                met[:, aged] &= self._ages[:, None] >= self._min_ages[None, aged]
+            met &= self._stage_table.take(self._stage, axis=0)
+            met &= self._age_table.take(self._age_row, axis=0)
         elif constraint == BADGES:
             _keep_all_held(met, *self._required[0])
         elif constraint == COMPETENCIES:
@@ -601,7 +622,7 @@ class _Matrices:
         elif constraint == AVAILABILITY:
             _keep_any_shared(met, self._free, self._needed)
         elif constraint == REACH:
-            met &= self._reach[:, self._place]
+            met &= self._reach_by_district.take(self._place, axis=0).T
         elif constraint == ALREADY_PLACED:
             met[self._conflicts] = False
         elif constraint == SHIFT_FULL:
