@@ -362,11 +362,12 @@ def _bits(membership):
 def _shared_counts(held, wanted, rows, columns):
     """Per pair (rows[i], columns[i]), how many features of ``wanted[columns[i]]`` the
     candidate ``held``: the bits both sets have."""
-    counts = np.bitwise_count(held[rows, 0] & wanted[columns, 0])  # uint8: at most 64
+    # Word by word, with one-dimensional takes (about twice as fast as a 2-D gather).
+    counts = np.bitwise_count(held[:, 0].take(rows) & wanted[:, 0].take(columns))  # <= 64
     if held.shape[1] > 1:
         counts = counts.astype(np.int64)
         for word in range(1, held.shape[1]):
-            counts += np.bitwise_count(held[rows, word] & wanted[columns, word])
+            counts += np.bitwise_count(held[:, word].take(rows) & wanted[:, word].take(columns))
     return counts
 
 
@@ -599,7 +600,8 @@ class _Matrices:
         self._row_points = (BASE_POINTS + FAIRNESS_POINTS / (1.0 + recent)).astype(np.float32)
 
         flat = np.flatnonzero(eligible)
-        self.rows, self.columns = np.divmod(flat, shift_count) if shift_count else (flat, flat)
+        self.rows = flat // shift_count if shift_count else flat
+        self.columns = flat - self.rows * shift_count
         self.pair_units = self.pair_score_units(self.rows, self.columns)
         self.score_units = np.zeros((count, shift_count), dtype=np.int32)
         self.score_units.reshape(-1)[flat] = self.pair_units
@@ -640,7 +642,8 @@ class _Matrices:
 
     def km(self, rows, columns):
         """The distance of each pair (rows[i], columns[i]) in km, inf where unknown."""
-        return self._km[self._home[rows], self._place[columns]]
+        side = self._km.shape[1]  # flat takes: faster than a 2-D gather
+        return self._km.take(self._home.take(rows) * side + self._place.take(columns))
 
     def pair_score_units(self, rows, columns):
         """The score of each pair (rows[i], columns[i]) in whole units (see
