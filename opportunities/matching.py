@@ -508,11 +508,14 @@ class _Matrices:
         self._free = _bits(_membership([c.availability for c in candidates], SLOT_INDEX))
         self._needed = _bits(_membership(self.shift_slots, SLOT_INDEX))
 
-        # Reach and distance, by district: index -1 (no district, or one off the map)
-        # reads the last row and column, infinitely far.
+        # Reach and distance, by district: no district, or one off the map, is the last
+        # row and column, infinitely far.
         district_index = {code: number for number, code in enumerate(districts.codes)}
+        self._codes = districts.codes
         self._home = _columns([c.district for c in candidates], district_index)
         self._place = _columns([s.district for s in shifts], district_index)
+        self._home[self._home < 0] = len(districts.codes)
+        self._place[self._place < 0] = len(districts.codes)
         padded = np.full(
             (len(districts.codes) + 1, len(districts.codes) + 1), np.inf, dtype=np.float32
         )
@@ -640,10 +643,20 @@ class _Matrices:
             self._keep_passing(found[constraint], constraint)
         return found
 
+    def district_pairs(self, rows, columns):
+        """Each pair's (home district, shift district) as one flat index into the km table
+        (flat takes are faster than a 2-D gather)."""
+        return self._home.take(rows) * self._km.shape[1] + self._place.take(columns)
+
     def km(self, rows, columns):
         """The distance of each pair (rows[i], columns[i]) in km, inf where unknown."""
-        side = self._km.shape[1]  # flat takes: faster than a 2-D gather
-        return self._km.take(self._home.take(rows) * side + self._place.take(columns))
+        return self._km.take(self.district_pairs(rows, columns))
+
+    def district_reason(self, district_pair):
+        """The district reason of the pairs with this (home, shift district), if any."""
+        home = district_pair // self._km.shape[1]
+        code = self._codes[home] if home < len(self._codes) else None
+        return _district_reason(code, float(self._km.take(district_pair)))
 
     def pair_score_units(self, rows, columns):
         """The score of each pair (rows[i], columns[i]) in whole units (see
@@ -764,7 +777,16 @@ def _interests_reason(shared):
     return Reason("interests", tuple(sorted(shared)))
 
 
-def _reasons(candidate, wants, km):
+def _district_reason(district, km):
+    """Where the graduate lives, and how far the shift is, when both are known."""
+    if district is None or km == math.inf:
+        return None
+    return _make(Reason, ("district", district, round(km, 1)))
+
+
+def _reasons(candidate, wants, district_reason):
+    """Why a graduate suits a shift; ``district_reason`` from :func:`_district_reason`
+    (worked out once for all the pairs between two districts)."""
     reasons = []
     if wants.badges:
         held = candidate.badges
@@ -787,8 +809,8 @@ def _reasons(candidate, wants, km):
         if slot in free:
             reasons.append(reason)
             break
-    if candidate.district is not None and km != math.inf:
-        reasons.append(_make(Reason, ("district", candidate.district, round(km, 1))))
+    if district_reason is not None:
+        reasons.append(district_reason)
     shared = wants.sdgs & candidate.interests
     if shared:
         reasons.append(_interests_reason(shared))
@@ -1041,7 +1063,9 @@ def _proposal(matrices, row, column):
         shift_id=matrices.shifts[column].id,
         score=int(matrices.score_units[row, column]) / SCORE_UNITS_PER_POINT,
         reasons=_reasons(
-            matrices.candidates[row], matrices.wants[column], float(matrices.km(row, column))
+            matrices.candidates[row],
+            matrices.wants[column],
+            _district_reason(matrices.candidates[row].district, float(matrices.km(row, column))),
         ),
     )
 
@@ -1060,6 +1084,9 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
     # them shift by shift (about a third faster for the benchmark city); the proposals
     # are then put in the order of shifts, then of candidates.
     rows, columns, units = rows[chosen], columns[chosen], units[chosen]
+    # The district reason once per (home, shift district) met: many pairs share one.
+    district_pairs, which = np.unique(matrices.district_pairs(rows, columns), return_inverse=True)
+    district_reasons = list(map(matrices.district_reason, district_pairs.tolist()))
     # Plain Python values in one go: indexing arrays pair by pair is slow.
     people, places, wants = matrices.candidates, matrices.shifts, matrices.wants
     made = [
@@ -1069,15 +1096,11 @@ def match(candidates, shifts, *, districts, zone=TOKYO, child_age_limit=DEFAULT_
                 people[row].id,
                 places[column].id,
                 score / SCORE_UNITS_PER_POINT,
-                _reasons(people[row], wants[column], km),
+                _reasons(people[row], wants[column], district_reasons[district]),
             ),
         )
-        for row, column, score, km in zip(
-            rows.tolist(),
-            columns.tolist(),
-            units.tolist(),
-            matrices.km(rows, columns).tolist(),
-            strict=True,
+        for row, column, score, district in zip(
+            rows.tolist(), columns.tolist(), units.tolist(), which.tolist(), strict=True
         )
     ]
     proposals = tuple(map(made.__getitem__, np.lexsort((rows, columns)).tolist()))
@@ -1130,7 +1153,11 @@ def evaluate_pair(
         violations=tuple(violations),
         score=int(matrices.pair_score_units(np.zeros(1, int), np.zeros(1, int))[0])
         / SCORE_UNITS_PER_POINT,
-        reasons=_reasons(candidate, matrices.wants[0], float(matrices.km(0, 0))),
+        reasons=_reasons(
+            candidate,
+            matrices.wants[0],
+            _district_reason(candidate.district, float(matrices.km(0, 0))),
+        ),
     )
 
 
