@@ -446,10 +446,13 @@ class _Matrices:
         # Life stage and minimum age, each a small table of the shifts' verdicts that a
         # graduate reads one row of (a row gather is far cheaper than a pass per shift).
         # Stages: a graduate has one; row v says which shifts let in stage v (those that
-        # name it or name none), the last row, for a stage no shift names (or none), which
-        # shifts name none.
+        # name it, and those open to all), the last row, for a stage no shift names (or
+        # none), which shifts are open to all: those that name no stage, or name None,
+        # the stage everybody is taken to hold.
         stage_vocabulary = _vocabulary(stage for s in shifts for stage in s.life_stages)
-        open_to_all = np.fromiter((not s.life_stages for s in shifts), bool, shift_count)
+        open_to_all = np.fromiter(
+            (not s.life_stages or None in s.life_stages for s in shifts), bool, shift_count
+        )
         allowed = _membership([s.life_stages for s in shifts], stage_vocabulary).T
         self._stage_table = np.concatenate([allowed | open_to_all, open_to_all[None, :]])
         self._stage = _columns([c.life_stage for c in candidates], stage_vocabulary)
