@@ -38,7 +38,7 @@ def test_the_command_refuses_another_organisations_opportunity(reference_data):
     coordinator = make_coordinator(organisations=[make_organisation()])
     theirs = make_opportunity(make_organisation("安宅 白砂青松の会", district="ataka"))
 
-    with pytest.raises(CommandError, match="do not coordinate"):
+    with pytest.raises(CommandError, match="担当していない団体"):
         call_command(
             "run_matching",
             "--as",

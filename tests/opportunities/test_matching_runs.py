@@ -3,6 +3,7 @@ queries it costs, and the changes a coordinator makes while reviewing."""
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from django.test.utils import CaptureQueriesContext
 
 from opportunities.matching import render_reasons
@@ -25,6 +26,13 @@ from tests.opportunities.builders import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _refusals_in_english():
+    """The refusals asserted below are read in English (the site's default is Japanese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
