@@ -3,8 +3,8 @@ queries it costs, and the changes a coordinator makes while reviewing."""
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from opportunities.matching import render_reasons
 from opportunities.matching_input import read_labels
