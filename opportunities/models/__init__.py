@@ -5,8 +5,10 @@ matching runs with their proposals; everything is importable from here.
 - roles: opportunities (roles to fill), their requirements and shifts; placements
 - profiles: a graduate's matching profile (availability, reach, interests, languages)
 - runs: matching runs and the proposals they made
+- offers: offers of a place to a graduate; each learner's private calendar feed
 """
 
+from opportunities.models.offers import CalendarFeed, Offer  # noqa: F401
 from opportunities.models.organisations import Organisation  # noqa: F401
 from opportunities.models.profiles import (  # noqa: F401
     MatchingProfile,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -311,6 +312,8 @@ class Placement(models.Model):
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
+        # Said yes after the shift filled up: first in line when a place comes free.
+        WAITLISTED = "waitlisted", _("On the waitlist")
         CANCELLED = "cancelled", _("Cancelled")
 
     shift = models.ForeignKey(
@@ -325,7 +328,17 @@ class Placement(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
     )
+    offer = models.ForeignKey(
+        "opportunities.Offer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="placements",
+        verbose_name=_("offer"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the status last changed: the waitlist is served in this order.
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
 
     class Meta:
         ordering = ["shift__starts_at", "id"]
