@@ -15,7 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home.views import health_check
 from learners import badge_views, xapi_views
 from learners import views as learners_views
-from opportunities import profile_views
+from opportunities import calendar_views, profile_views
 from search import views as search_views
 
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz", health_check, name="health_check"),
     path("h5p/", include("courses.h5p.urls")),
     path("xapi/statements", xapi_views.statements, name="xapi_statements"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("badges/", include("learners.badge_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -36,6 +37,12 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/matching-profile/", profile_views.edit_matching_profile, name="matching_profile"),
+    path("me/calendar/", calendar_views.calendar_settings, name="calendar_settings"),
+    path(
+        "me/placements/<int:placement_id>.ics",
+        calendar_views.placement_ics,
+        name="placement_ics",
+    ),
     path("me/", include("learners.urls")),
     path("checkin/<str:token>/", learners_views.check_in, name="check_in"),
     path("badges/verify/", badge_views.verify, name="verify_badge"),
