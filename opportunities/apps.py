@@ -19,7 +19,9 @@ class OpportunitiesConfig(AppConfig):
     def ready(self):
         from learners import dashboard_links
         from opportunities.calendar_views import calendar_dashboard_link
+        from opportunities.offer_views import offers_dashboard_link
         from opportunities.profile_views import matching_profile_dashboard_link
 
+        dashboard_links.register(offers_dashboard_link)
         dashboard_links.register(matching_profile_dashboard_link)
         dashboard_links.register(calendar_dashboard_link)

@@ -15,7 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from home.views import health_check
 from learners import badge_views, xapi_views
 from learners import views as learners_views
-from opportunities import calendar_views, profile_views
+from opportunities import calendar_views, offer_views, profile_views
 from search import views as search_views
 
 urlpatterns = [
@@ -37,6 +37,13 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/matching-profile/", profile_views.edit_matching_profile, name="matching_profile"),
+    path("me/offers/", offer_views.my_offers, name="my_offers"),
+    path("me/offers/<int:offer_id>/answer/", offer_views.answer_offer, name="answer_offer"),
+    path(
+        "me/places/<int:placement_id>/give-back/",
+        offer_views.give_back_place,
+        name="give_back_place",
+    ),
     path("me/calendar/", calendar_views.calendar_settings, name="calendar_settings"),
     path(
         "me/placements/<int:placement_id>.ics",

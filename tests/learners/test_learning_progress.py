@@ -278,7 +278,9 @@ def test_progress_pages_cost_the_same_queries_as_data_grows(
             make_progress(learner, course, finish=True)
     after = [count(url) for url in urls]
     assert after == before
-    assert before[0] <= 30, "the dashboard should stay lean"
+    # 30 for the learning records, and one for each card a later app adds through
+    # learners.dashboard_links (open offers, the calendar).
+    assert before[0] <= 32, "the dashboard should stay lean"
 
 
 def test_opening_a_lesson_enrols_a_signed_in_learner_once(client, quiz):
