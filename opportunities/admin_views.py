@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
@@ -40,6 +40,7 @@ from opportunities.services import (
     start_matching_run,
 )
 from opportunities.services.matching_runs import explain_run, stored_reasons
+from opportunities.services.offers import OfferRefused, send_offers_for_run
 
 VIEW_RUNS = "opportunities.view_matchingrun"
 REASON_LANGUAGES = (("ja", "日本語"), ("en", "English"))
@@ -264,6 +265,28 @@ def add(request, run_id):
     return redirect(_back_to(run, request))
 
 
+@require_POST
+def send_offers(request, run_id):
+    run = _visible_run(request, run_id)
+    try:
+        offers = send_offers_for_run(run, acting_user=request.user)
+    except OfferRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s offer sent: the graduate is told in the app and by email.",
+                "%(count)s offers sent: each graduate is told in the app and by email.",
+                len(offers),
+            )
+            % {"count": len(offers)}
+            if offers
+            else _("Everyone proposed has an offer or a place already."),
+        )
+    return redirect(_back_to(run, request))
+
+
 def _number(value):
     return int(value) if value and value.isdigit() else None
 
@@ -294,6 +317,7 @@ class MatchingRunViewSet(ViewSet):
             path("start/", start_run, name="start"),
             path("<int:run_id>/", run_detail, name="detail"),
             path("<int:run_id>/add/", add, name="add"),
+            path("<int:run_id>/offers/", send_offers, name="send_offers"),
             path("<int:run_id>/proposals/<int:proposal_id>/remove/", remove, name="remove"),
         ]
 

@@ -255,3 +255,41 @@ def test_sixteen_graduates_accepting_the_last_place_at_once_never_overbook(refer
     assert outcomes.count(Placement.Status.CONFIRMED) == 1
     assert outcomes.count(Placement.Status.WAITLISTED) == 15
     assert shift.placements.filter(status=Placement.Status.CONFIRMED).count() == 1
+
+
+def test_the_coordinator_sends_a_runs_offers_from_the_review_page(
+    client, survey, django_capture_on_commit_callbacks
+):
+    from wagtail.users.models import UserProfile
+
+    coordinator, opportunity, _shift = survey
+    graduate = make_graduate()
+    run = run_matching(coordinator, [opportunity])
+    profile = UserProfile.get_for_user(coordinator)
+    profile.preferred_language = "en"
+    profile.save()
+    client.login(username=coordinator.username, password=TEST_PASSWORD)
+
+    page = client.get(reverse("matching_runs:detail", args=[run.pk])).content.decode()
+    assert "Send the offer to the 1 graduate proposed" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("matching_runs:send_offers", args=[run.pk]), follow=True)
+
+    assert "1 offer sent" in response.content.decode()
+    assert Offer.objects.get().learner == graduate
+    assert OutboxMessage.objects.filter(to=[graduate.email]).exists()
+
+
+def test_the_expire_offers_command_ends_offers_past_their_date(survey):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    coordinator, _opportunity, shift = survey
+    offer = send_offer(shift, make_graduate(), acting_user=coordinator)
+    Offer.objects.filter(pk=offer.pk).update(reply_by=timezone.now() - timedelta(seconds=1))
+    output = StringIO()
+    call_command("expire_offers", stdout=output)
+    assert "1 offers expired" in output.getvalue()
+    offer.refresh_from_db()
+    assert offer.status == Offer.Status.EXPIRED
