@@ -339,13 +339,39 @@ class Placement(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # When the status last changed: the waitlist is served in this order.
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    # After the shift: whether they came (None: not recorded yet; False: a no-show, seen by
+    # coordinators only), the hours they said they served and the hours approved. Only
+    # approved hours count.
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    hours_submitted = models.DecimalField(
+        _("hours submitted"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    hours_approved = models.DecimalField(
+        _("hours approved"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    hours_reason = models.CharField(
+        _("reason for hours beyond the shift"), max_length=300, blank=True
+    )
+    hours_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hours approved by"),
+    )
+    hours_approved_at = models.DateTimeField(_("hours approved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["shift__starts_at", "id"]
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         constraints = [
-            models.UniqueConstraint(fields=["shift", "learner"], name="placement_once_per_shift")
+            models.UniqueConstraint(fields=["shift", "learner"], name="placement_once_per_shift"),
+            models.CheckConstraint(
+                condition=models.Q(hours_approved__isnull=True) | models.Q(hours_approved__gte=0),
+                name="placement_hours_not_negative",
+            ),
         ]
 
     def __str__(self):
