@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from opportunities.admin_views import MatchingRunViewSet
 from opportunities.models import Opportunity, Organisation
 from opportunities.permissions import acts_for_all, organisations_of
+from opportunities.shift_admin_views import ShiftViewSet
 
 # Which permission each kind of view asks of the object it shows.
 OBJECT_ACTIONS = {
@@ -205,5 +206,6 @@ class LocalActivitiesGroup(ModelViewSetGroup):
     items = (
         OrganisationViewSet("organisations"),
         OpportunityViewSet("opportunities", url_namespace="opportunities_admin"),
+        ShiftViewSet("shifts"),
         MatchingRunViewSet("matching-runs"),
     )
