@@ -3,9 +3,10 @@
 A badge definition stores its rule as a kind (``rule_type``, plain text, no database
 choices) and the parameters that kind uses. Adding a kind that uses the existing
 parameters means adding an entry here and an evaluator where the data lives
-(``learners.badge_rules``): existing rules and the table stay as they are, so no
-migration is needed. A kind with a parameter of its own (say, a number of volunteer
-hours) adds that field to ``BadgeDefinition``, with its migration.
+(``learners.badge_rules`` for courses, ``opportunities.services.hours_badges`` for
+volunteer hours): existing rules and the table stay as they are, so no migration is
+needed. A kind with a parameter of its own (as volunteer hours has its threshold) adds
+that field to ``BadgeDefinition``, with its migration.
 """
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ class RuleKind:
 COMPLETE_COURSE = "complete_course"
 COMPLETE_PROGRAMME = "complete_programme"
 REACH_COMPETENCY_LEVEL = "reach_competency_level"
+VOLUNTEER_HOURS = "volunteer_hours"
 
 RULE_KINDS = {
     kind.code: kind
@@ -38,6 +40,7 @@ RULE_KINDS = {
             _("Reach a competency level (by completing courses that teach it)"),
             ("competency", "competency_level"),
         ),
+        RuleKind(VOLUNTEER_HOURS, _("Volunteer hours reach a threshold"), ("hours_threshold",)),
     )
 }
 MANUAL_ONLY = "manual"

@@ -1,6 +1,7 @@
 """Badge definitions (Open Badges achievements) and the issuer profile."""
 
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -15,6 +16,7 @@ from curriculum.badge_rules import (
     COMPLETE_COURSE,
     MANUAL_ONLY,
     RULE_KINDS,
+    VOLUNTEER_HOURS,
     rule_choices,
 )
 from curriculum.models.reference import (
@@ -109,6 +111,17 @@ class BadgeDefinition(BilingualNameMixin):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
+    hours_threshold = models.DecimalField(
+        _("volunteer hours threshold"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the volunteer-hours rule: the approved hours a graduate needs. When the badge "
+            "has SDGs, only hours on activities tagged with one of those SDGs count."
+        ),
+    )
     life_stage = models.ForeignKey(
         LifeStage,
         null=True,
@@ -150,6 +163,7 @@ class BadgeDefinition(BilingualNameMixin):
         PageChooserPanel("programme", "curriculum.ProgrammePage"),
         FieldPanel("competency"),
         FieldPanel("competency_level"),
+        FieldPanel("hours_threshold"),
         FieldPanel("life_stage"),
         FieldPanel("image"),
         FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
@@ -165,6 +179,7 @@ class BadgeDefinition(BilingualNameMixin):
 
     def clean(self):
         super().clean()
+        self._clean_hours_threshold()
         if self.rule_type == MANUAL_ONLY:
             return
         kind = RULE_KINDS.get(self.rule_type)
@@ -180,6 +195,17 @@ class BadgeDefinition(BilingualNameMixin):
         if self.rule_type == COMPLETE_COURSE and self.course_id:
             if self.course.specific_class.__name__ != "CoursePage":
                 raise ValidationError({"course": _("Choose a course page.")})
+
+    def _clean_hours_threshold(self):
+        """A threshold above zero for the volunteer-hours rule, and for no other rule."""
+        if self.hours_threshold is None:
+            return  # required for volunteer hours: the rule's required fields say so
+        if self.rule_type != VOLUNTEER_HOURS:
+            raise ValidationError(
+                {"hours_threshold": _("Only the volunteer-hours rule uses a threshold.")}
+            )
+        if self.hours_threshold <= Decimal(0):
+            raise ValidationError({"hours_threshold": _("The threshold must be above zero.")})
 
     @property
     def tag_list(self):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from learners.permissions import has_permission
 from opportunities.models import Placement, Shift
 from opportunities.permissions import opportunity_policy
+from opportunities.services.hours_badges import award_hours_badges
 
 RECORD_HOURS = "opportunities.change_opportunity"
 # Hours are kept to the quarter of an hour a coordinator writes down.
@@ -109,6 +110,11 @@ def record_attendance(placement, *, attended, hours=None, reason="", acting_user
             "hours_approved_at",
         ]
     )
+    if placement.hours_approved:
+        # After the commit, so the badge reads every committed hour (a concurrent record
+        # of another shift included) and a failing award never undoes the attendance.
+        learner = placement.learner
+        transaction.on_commit(lambda: award_hours_badges(learner), robust=True)
     return placement
 
 
