@@ -18,6 +18,7 @@ from learners import demo as learners_demo
 from learners.demo_records import create_demo_learning_records
 from learners.services.reference_data import ensure_learner_reference_data
 from opportunities import demo as opportunities_demo
+from opportunities.demo_service import create_demo_service
 
 
 class Command(BaseCommand):
@@ -102,6 +103,8 @@ class Command(BaseCommand):
             learners_demo.new_random(f"{seed}-opportunities"), on_progress=progress.advance
         )
         progress.finish()
+        self.stdout.write("  From proposals to action: a matching run, offers and answers, hours")
+        service = create_demo_service()
 
         self.stdout.write("")
         if random_staff_passwords:
@@ -140,5 +143,10 @@ class Command(BaseCommand):
             f"{activities['profiles']} new matching profiles, "
             f"{activities['placements']} placements; "
             f"{activities['open_to_offers']} graduates open to offers."
+        )
+        self.stdout.write(
+            f"  {service['offers']} new offers: {service['accepted']} accepted, "
+            f"{service['waitlisted']} on a waitlist; {service['hours']} hours of service "
+            "approved for the demo learner (an offer waits for them at /me/offers/)."
         )
         self.stdout.write("Open http://127.0.0.1:8000/ (English: /en/, admin: /cms/).")

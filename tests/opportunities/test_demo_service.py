@@ -1,0 +1,33 @@
+"""The demo's path into action: offers answered, a waitlist, an offer waiting for the demo
+learner and three approved hours of service; made once."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from opportunities.demo_service import create_demo_service
+from opportunities.models import Offer, Placement
+from opportunities.services.hours import approved_hours
+from opportunities.services.offers import open_offers_of
+from tests.opportunities.test_demo_opportunities import build, make_demo_badges, make_demo_people
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_leaves_answered_offers_a_waitlist_and_service_for_the_demo_learner(
+    reference_data,
+):
+    make_demo_badges()
+    make_demo_people(count=60, seed=2019)
+    build(timezone.localdate())
+
+    summary = create_demo_service()
+
+    learner = get_user_model().objects.get(username="learner")
+    assert summary["offers"] >= 5 and summary["accepted"] >= 3
+    assert Placement.objects.filter(status=Placement.Status.WAITLISTED).count() >= 1
+    assert open_offers_of(learner).count() == 1
+    assert approved_hours(learner) == 3
+    offers_before = Offer.objects.count()
+    assert create_demo_service() == {"offers": 0, "accepted": 0, "waitlisted": 0, "hours": 0}
+    assert Offer.objects.count() == offers_before
