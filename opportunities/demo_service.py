@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from curriculum.badge_rules import VOLUNTEER_HOURS
+from curriculum.models import BadgeDefinition
 from opportunities.matching_input import read_candidates
 from opportunities.models import Offer, Opportunity, Placement, Proposal, Shift
 from opportunities.services import run_matching
@@ -55,6 +57,24 @@ def _past_clean_up(coordinator, today):
     return shift
 
 
+HOURS_BADGE = {
+    "name_ja": "地域で活動 はじめの3時間",
+    "name_en": "Community service: the first 3 hours",
+    "description": "学んだことを生かして、地域の活動に3時間参加しました。",
+    "criteria_narrative": "地域の団体の活動で、承認された活動時間が3時間に達しました。",
+}
+
+
+def ensure_demo_hours_badge():
+    """The demo's volunteer-hours badge (three approved hours): the demo learner earns it
+    from the past clean-up."""
+    badge, _created = BadgeDefinition.objects.get_or_create(
+        name_ja=HOURS_BADGE["name_ja"],
+        defaults={**HOURS_BADGE, "rule_type": VOLUNTEER_HOURS, "hours_threshold": 3},
+    )
+    return badge
+
+
 @transaction.atomic
 def create_demo_service(today=None):
     """Returns a summary: offers sent, places taken, people waitlisted, hours approved."""
@@ -69,7 +89,9 @@ def create_demo_service(today=None):
     if Offer.objects.filter(sent_by=coordinator).exists():
         return summary  # made before
 
-    # Service done: a past clean-up with three approved hours for the demo learner.
+    # Service done: a past clean-up with three approved hours for the demo learner, who
+    # earns the hours badge with them (awarded once the attendance is committed).
+    ensure_demo_hours_badge()
     past = _past_clean_up(coordinator, today)
     placement, _created = Placement.objects.get_or_create(shift=past, learner=learner)
     if placement.hours_approved is None:

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from learners.models import BadgeAward
 from opportunities.demo_service import create_demo_service
 from opportunities.models import Offer, Placement
 from opportunities.services.hours import approved_hours
@@ -15,19 +16,22 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_leaves_answered_offers_a_waitlist_and_service_for_the_demo_learner(
-    reference_data,
+    reference_data, django_capture_on_commit_callbacks
 ):
     make_demo_badges()
     make_demo_people(count=60, seed=2019)
     build(timezone.localdate())
 
-    summary = create_demo_service()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = create_demo_service()
 
     learner = get_user_model().objects.get(username="learner")
     assert summary["offers"] >= 5 and summary["accepted"] >= 3
     assert Placement.objects.filter(status=Placement.Status.WAITLISTED).count() >= 1
     assert open_offers_of(learner).count() == 1
     assert approved_hours(learner) == 3
+    hours_badge = BadgeAward.objects.get(user=learner, badge__rule_type="volunteer_hours")
+    assert hours_badge.badge.name_ja == "地域で活動 はじめの3時間"
     offers_before = Offer.objects.count()
     assert create_demo_service() == {"offers": 0, "accepted": 0, "waitlisted": 0, "hours": 0}
     assert Offer.objects.count() == offers_before
