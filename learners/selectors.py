@@ -173,9 +173,10 @@ def learner_dashboard(user):
 @dataclass(frozen=True)
 class PortfolioEntry:
     at: object
-    kind: str  # "badge" or "course"
+    kind: str  # "badge", "course" or "service" (a later app's timeline entry)
     award: object = None
     course: object = None
+    service: object = None  # a learners.portfolio_sections.TimelineEntry
 
     @property
     def local_date(self):
@@ -190,9 +191,13 @@ class PortfolioStage:
     entries: list
 
 
-def learner_portfolio(user):
+def learner_portfolio(user, sections=()):
     """The learner's lifelong record on a timeline grouped by the life stage they were in,
-    newest first; a fixed number of queries however many badges and courses."""
+    newest first; a fixed number of queries however many badges and courses.
+
+    ``sections`` (``learners.portfolio_sections.sections_for(user)``) add their timeline
+    entries, such as the activities a graduate served on, among the courses and badges.
+    """
     from curriculum.models import LifeStage
 
     awards = list(
@@ -210,6 +215,11 @@ def learner_portfolio(user):
             at=completion.completed_at, kind="course", course=courses.get(completion.course_key)
         )
         for completion in completions
+    ]
+    entries += [
+        PortfolioEntry(at=item.at, kind="service", service=item)
+        for section in sections
+        for item in section.timeline
     ]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     grouped = {}

@@ -41,8 +41,58 @@ def _escape(text):
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_transcript(*, display_name, stages, issuer_name):
-    """PDF bytes of the portfolio (``learners.selectors.learner_portfolio``)."""
+def _table(rows, col_widths):
+    table = Table(rows, colWidths=col_widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _hours_table(heading, rows, styles):
+    """A two-column table (what, approved hours) under its own header row."""
+    header = [
+        Paragraph(_escape(str(heading)), styles["small"]),
+        Paragraph(_escape(_("Approved hours")), styles["small"]),
+    ]
+    body = [
+        [
+            Paragraph(_escape(str(row.label)), styles["body"]),
+            Paragraph(row.hours_text, styles["body"]),
+        ]
+        for row in rows
+    ]
+    return _table([header, *body], [None, 32 * mm])
+
+
+def _section_story(section, styles):
+    """A later app's section (``learners.portfolio_sections``): its total, then its rows
+    per organisation and per SDG."""
+    story = [
+        Paragraph(_escape(str(section.title)), styles["heading"]),
+        Paragraph(
+            _escape(_("Total approved hours: %(hours)s") % {"hours": section.total_hours_text}),
+            styles["body"],
+        ),
+    ]
+    if section.by_organisation:
+        story += [
+            Spacer(1, 2 * mm),
+            _hours_table(_("Organisation"), section.by_organisation, styles),
+        ]
+    if section.by_sdg:
+        story += [Spacer(1, 2 * mm), _hours_table(_("SDG"), section.by_sdg, styles)]
+    return story
+
+
+def render_transcript(*, display_name, stages, issuer_name, sections=()):
+    """PDF bytes of the portfolio (``learners.selectors.learner_portfolio``) and of the
+    sections later apps add (``learners.portfolio_sections``)."""
     styles = _styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -79,6 +129,13 @@ def render_transcript(*, display_name, stages, issuer_name):
                 kind = _("Badge")
                 if entry.award.revoked:
                     title += " — " + _("revoked")
+            elif entry.kind == "service":
+                title = _("%(title)s (%(organisation)s), approved hours: %(hours)s") % {
+                    "title": entry.service.title,
+                    "organisation": entry.service.organisation,
+                    "hours": entry.service.hours_text,
+                }
+                kind = _("Volunteer service")
             else:
                 title = (
                     strip_ruby(entry.course.title)
@@ -93,15 +150,8 @@ def render_transcript(*, display_name, stages, issuer_name):
                     Paragraph(_escape(title), styles["body"]),
                 ]
             )
-        table = Table(rows, colWidths=[28 * mm, 36 * mm, None], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        story.append(table)
+        story.append(_table(rows, [28 * mm, 36 * mm, None]))
+    for section in sections:
+        story += _section_story(section, styles)
     document.build(story)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from courses.field_activities import CheckInRefused, verify_check_in
 from courses.selectors import course_in_active_language
 from curriculum.ruby import strip_ruby
-from learners import dashboard_links
+from learners import dashboard_links, portfolio_sections
 from learners.forms import CompleteLearnerProfileForm, LearnerProfileForm
 from learners.models import BadgeAward
 from learners.open_badges import assertion_json, badge_png, bake_png, issuer_json
@@ -140,11 +140,13 @@ def badges_seen(request):
 
 @login_required
 def portfolio(request):
+    sections = portfolio_sections.sections_for(request.user)
     return TemplateResponse(
         request,
         "learners/portfolio.html",
         {
-            "stages": learner_portfolio(request.user),
+            "stages": learner_portfolio(request.user, sections),
+            "portfolio_sections": sections,
             "is_child": is_child(request.user),
             "profile": learner_profile_for(request.user),
         },
@@ -184,10 +186,12 @@ def badge_visibility(request, uuid):
 @login_required
 def portfolio_transcript(request):
     profile = learner_profile_for(request.user)
+    sections = portfolio_sections.sections_for(request.user)
     pdf = render_transcript(
         display_name=profile.display_name if profile else request.user.get_username(),
-        stages=learner_portfolio(request.user),
+        stages=learner_portfolio(request.user, sections),
         issuer_name=issuer_json()["name"],
+        sections=sections,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="manabi-transcript.pdf"'

@@ -17,11 +17,13 @@ class OpportunitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from learners import dashboard_links
+        from learners import dashboard_links, portfolio_sections
         from opportunities.calendar_views import calendar_dashboard_link
         from opportunities.offer_views import offers_dashboard_link
+        from opportunities.portfolio import volunteer_service_section
         from opportunities.profile_views import matching_profile_dashboard_link
 
         dashboard_links.register(offers_dashboard_link)
         dashboard_links.register(matching_profile_dashboard_link)
         dashboard_links.register(calendar_dashboard_link)
+        portfolio_sections.register(volunteer_service_section)
