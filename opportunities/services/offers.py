@@ -87,14 +87,17 @@ def _offer_rows(pairs, acting_user):
 def _tell_about_offers(offers):
     """An email per offer, in the graduate's language, after the offers are stored; a mail
     that cannot be queued never takes the offer with it (the offer stands in /me/)."""
+    from opportunities.matching_input import read_labels
+
+    labels = read_labels() if any(offer.reasons for offer in offers) else None
     for offer in offers:
         try:
-            send_offer_email(offer)
+            send_offer_email(offer, labels=labels)
         except Exception:
             logger.exception("Could not send the email of offer %s", offer.pk)
 
 
-def send_offer_email(offer):
+def send_offer_email(offer, *, labels=None):
     from django.conf import settings
 
     language = _language_of(offer.learner)
@@ -103,7 +106,7 @@ def send_offer_email(offer):
             "offer": offer,
             "opportunity": offer.shift.opportunity,
             "shift": offer.shift,
-            "reasons": _reasons_text(offer, language),
+            "reasons": _reasons_text(offer, language, labels),
             "offers_url": f"{settings.MANABI_BASE_URL}/me/offers/",
         }
         send_mail(
@@ -126,13 +129,15 @@ def _language_of(user):
     return "ja" if not spoken or "ja" in spoken else "en"
 
 
-def _reasons_text(offer, language):
+def _reasons_text(offer, language, labels=None):
+    """The engine's reasons in ``language``; ``labels`` are read once per batch of offers."""
     from opportunities.matching import Reason, render_reasons
     from opportunities.matching_input import read_labels
 
     if not offer.reasons:
         return ""
-    return render_reasons(tuple(Reason(*item) for item in offer.reasons), read_labels(), language)
+    reasons = tuple(Reason(*item) for item in offer.reasons)
+    return render_reasons(reasons, labels or read_labels(), language)
 
 
 def send_offers_for_run(run, *, acting_user, reply_by=None):

@@ -4,7 +4,6 @@ queries it costs, and the changes a coordinator makes while reviewing."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from opportunities.matching import render_reasons
 from opportunities.matching_input import read_labels
@@ -25,14 +24,7 @@ from tests.opportunities.builders import (
     make_organisation,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _refusals_in_english():
-    """The refusals asserted below are read in English (the site's default is Japanese)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.db import connection, connections
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from learners.models import SpokenLanguage
 from opportunities.models import Offer, Opportunity, Placement, Shift
@@ -33,13 +33,7 @@ from tests.opportunities.builders import (
     make_organisation,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _refusals_in_english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture
