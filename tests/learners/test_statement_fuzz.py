@@ -205,6 +205,7 @@ def test_no_statement_breaks_the_endpoint_the_pages_or_a_dump(client):
 
 def check_statements(client, body):
     before = LearningStatement.objects.count()
+    stored_before = {str(pk) for pk in LearningStatement.objects.values_list("pk", flat=True)}
     # ensure_ascii keeps lone surrogates as \ud800 escapes; NaN and Infinity go out as such.
     payload = json.dumps(body, ensure_ascii=True, allow_nan=True)
     response = client.post(URL, payload, content_type="application/json", headers=HEADERS)
@@ -225,5 +226,7 @@ def check_statements(client, body):
     assert client.get("/me/").status_code == 200
     assert client.get("/me/portfolio/").status_code == 200
     dumped = serializers.serialize("json", LearningStatement.objects.all())
-    assert len(json.loads(dumped)) == before + len(ids)
+    # A statement whose id an earlier example already stored is accepted again without a
+    # second row (xAPI: the same id and content are idempotent).
+    assert len(json.loads(dumped)) == before + len(set(ids) - stored_before)
     return "accepted"
